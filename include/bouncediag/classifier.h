@@ -1,0 +1,46 @@
+// Classification: picks the rule that best explains a parsed reply and derives the diagnosis
+// (type, reason, cause, action, fix, provider, blocklist) with its evidence.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "bouncediag/reply.h"
+#include "bouncediag/rule_table.h"
+
+namespace bouncediag {
+
+struct Diagnosis {
+    std::string type = "unknown";  // hard, soft, none, unknown
+    std::string reason = "undefined";
+    std::string cause = "unknown";
+    std::string action = "none";
+    std::string meaning;
+    std::string fix;
+    std::string provider;
+    std::string blocklist;
+    const Rule* rule = nullptr;  // the rule that decided, null when none matched
+    std::string matched_text;    // the text span the rule's pattern matched, if any
+
+    bool matched() const { return rule != nullptr; }
+};
+
+class Classifier {
+public:
+    // The table must outlive the classifier. Throws Error if a pattern does not compile.
+    explicit Classifier(const RuleTable& table);
+    ~Classifier();
+    Classifier(const Classifier&) = delete;
+    Classifier& operator=(const Classifier&) = delete;
+
+    Diagnosis classify(const Reply& reply) const;
+    // The rule that wins for `reply`, or null.
+    const Rule* best_rule(const Reply& reply) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace bouncediag

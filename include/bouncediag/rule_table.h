@@ -1,0 +1,75 @@
+// The rule table: rules loaded from JSON (docs/rules.md), each mapping codes and text patterns
+// to a diagnosis. Loading validates everything and reports errors as FILE:LINE:COL: message.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bouncediag {
+
+// A basic-code constraint: "550" (exact), "55x" or "5xx" (ranges).
+struct BasicCodePattern {
+    int low = 0;
+    int high = 0;
+    bool matches(int code) const { return code >= low && code <= high; }
+    int specificity() const;
+};
+
+// An enhanced-code constraint: "5.7.26", "5.7.*", "5.*.*" or "*.1.1"; -1 is a wildcard part.
+struct EnhancedCodePattern {
+    int klass = -1;
+    int subject = -1;
+    int detail = -1;
+    bool matches(std::string_view code) const;
+    int specificity() const;
+};
+
+struct Rule {
+    std::string id;
+    // Match: every constraint present must hold; a constraint on a code the reply lacks fails.
+    std::vector<BasicCodePattern> basic;
+    std::vector<EnhancedCodePattern> enhanced;
+    std::vector<std::string> text;  // RE2 patterns, case-insensitive; any one may match
+    std::string remote_host;        // RE2 pattern on the replying host (provider scope)
+    int priority = 0;               // tie-breaker among rules of equal specificity
+    // Outcome.
+    std::string type;  // hard, soft, none, unknown
+    std::string reason;
+    std::string cause;
+    std::string action;
+    std::string meaning;
+    std::string fix;
+    std::string provider;
+    std::string blocklist;
+    std::vector<std::string> examples;  // replies this rule must classify (checked by rules check)
+    std::string origin;                 // "FILE:LINE:COL" of the rule, for messages
+
+    bool is_text_rule() const { return !text.empty(); }
+    // Precedence: text beats codes; exact enhanced beats wildcard; then priority (docs/rules.md).
+    int specificity() const;
+};
+
+class RuleTable {
+public:
+    // Parses one rule file. `name` is used in error messages. Throws Error on any problem.
+    static RuleTable parse(std::string_view json_text, const std::string& name);
+    // Reads and parses a file from disk.
+    static RuleTable load_file(const std::string& path);
+    // The table embedded in the binary (all data/rules/*.json).
+    static const RuleTable& embedded();
+
+    // Adds every rule of `other`; a rule whose id exists already replaces it (--extra-rules).
+    void layer(const RuleTable& other);
+    // Adds every rule of `other`; a rule whose id exists already is an error (one table, many
+    // files).
+    void append(const RuleTable& other);
+
+    const std::vector<Rule>& rules() const { return m_rules; }
+    const Rule* find(std::string_view id) const;
+
+private:
+    std::vector<Rule> m_rules;
+};
+
+}  // namespace bouncediag
