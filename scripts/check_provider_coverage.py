@@ -109,8 +109,8 @@ WRAP = {
     "Tencent QQ Mail": ("", " http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022"),
     "Mimecast": ("", " - https://community.mimecast.com/docs/DOC-1369#550 [AbCdEf1234.us42]"),
     "Trend Micro (ERS)": ("", ""),
-    "Mail.ru": ("", ""),
-    "Yandex": ("", ""),
+    "Mail.ru": ("", " (mxs.mail.ru)"),
+    "Yandex": ("", " (mx.yandex.ru)"),
 }
 
 # Fragments that are only a code suffix get the provider's code prefix.
