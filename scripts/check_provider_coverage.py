@@ -111,6 +111,10 @@ WRAP = {
     "Trend Micro (ERS)": ("", ""),
     "Mail.ru": ("", " (mxs.mail.ru)"),
     "Yandex": ("", " (mx.yandex.ru)"),
+    "Zoho Mail": ("", " - mx.zoho.com"),
+    "Zoho ZeptoMail": ("", " - smtp.zeptomail.com"),
+    "Fastmail": ("", " (mx.messagingengine.com)"),
+    "DuckDuckGo Email (duck.com)": ("", " - inbound.duck.com"),
 }
 
 # Fragments that are only a code suffix get the provider's code prefix.
