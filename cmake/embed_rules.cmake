@@ -1,5 +1,6 @@
 # Writes OUTPUT: a C++ file holding every rule file in INPUTS as a byte array, with its path
 # relative to SOURCE_DIR, so the binary carries its default rule table.
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(body "")
 set(entries "")
 set(index 0)
@@ -10,8 +11,8 @@ foreach(input IN LISTS INPUTS)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
   string(REGEX REPLACE "(0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,0x..,)" "\\1\n" bytes "${bytes}")
   file(RELATIVE_PATH name ${SOURCE_DIR} ${input})
-  string(APPEND body "static const char file_${index}[] = {\n${bytes}0};\n")
-  string(APPEND entries "    {\"${name}\", std::string_view(file_${index}, ${size})},\n")
+  string(APPEND body "static const unsigned char file_${index}[] = {\n${bytes}0};\n")
+  string(APPEND entries "    {\"${name}\", std::string_view(reinterpret_cast<const char*>(file_${index}), ${size})},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 file(WRITE ${OUTPUT}.tmp

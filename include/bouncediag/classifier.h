@@ -35,8 +35,9 @@ public:
     Classifier& operator=(const Classifier&) = delete;
 
     Diagnosis classify(const Reply& reply) const;
-    // The rule that wins for `reply`, or null.
-    const Rule* best_rule(const Reply& reply) const;
+    // The rule that wins for `reply`, or null. With `codes_only`, rules with text or host
+    // patterns are left out (what the codes alone say: `bouncediag explain`).
+    const Rule* best_rule(const Reply& reply, bool codes_only = false) const;
 
 private:
     struct Impl;

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace bouncediag {
@@ -67,9 +68,12 @@ public:
 
     const std::vector<Rule>& rules() const { return m_rules; }
     const Rule* find(std::string_view id) const;
+    // Adds one rule at the end (the caller checks its id is new).
+    void add(Rule rule);
 
 private:
     std::vector<Rule> m_rules;
+    std::unordered_map<std::string, std::size_t> m_index;  // id -> position in m_rules
 };
 
 }  // namespace bouncediag

@@ -1,0 +1,52 @@
+// Diagnosis of whole inputs: a reply line, a log event or a bounce email becomes one Result per
+// failure, carrying the parsed reply, the classification and where it came from.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bouncediag/bounce_email.h"
+#include "bouncediag/classifier.h"
+#include "bouncediag/log_line.h"
+#include "bouncediag/reply.h"
+
+namespace bouncediag {
+
+struct Result {
+    // Where it came from.
+    std::string input;         // the file as given, "-" for stdin, "argument N" for a reply
+    std::size_t line = 0;      // 1-based line within the input (line inputs), 0 otherwise
+    std::size_t message = 0;   // 1-based message within the input (email inputs), 0 otherwise
+    std::string format;        // "reply", "postfix", "rfc3464", ...
+
+    Reply reply;
+    Diagnosis diagnosis;
+
+    // Bounce-email and log context; empty when the input does not say.
+    std::string recipient;
+    std::string original_recipient;
+    std::string dsn_action;
+    std::string dsn_status;
+    std::string reporting_mta;
+    std::string remote_mta;
+    std::string last_attempt_date;
+    std::string queue_id;
+    std::string timestamp;
+    std::string feedback_type;
+    ReturnedMessage original;
+
+    // True when a rule (or the report itself: feedback, auto-reply, delivery) explains it.
+    bool diagnosed() const { return diagnosis.matched() || diagnosis.reason != "undefined"; }
+};
+
+// One reply as a user pastes it.
+Result diagnose_reply(std::string_view text, const Classifier& classifier);
+
+// One failure recorded by a log line.
+Result diagnose_log_event(const LogEvent& event, const Classifier& classifier);
+
+// Every recipient of a bounce email, in order; empty when the email is not a bounce.
+std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& classifier);
+
+}  // namespace bouncediag

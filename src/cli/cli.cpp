@@ -1,0 +1,496 @@
+#include "cli.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "bouncediag/classifier.h"
+#include "bouncediag/error.h"
+#include "bouncediag/explain.h"
+#include "bouncediag/input.h"
+#include "bouncediag/mailbox.h"
+#include "bouncediag/output.h"
+#include "bouncediag/rule_table.h"
+#include "output_stream.h"
+
+namespace bouncediag::cli {
+namespace fs = std::filesystem;
+
+void add_options(CLI::App& app, Options& o) {
+    app.add_option("inputs", o.inputs,
+                   "Replies to diagnose, or files: bounce emails, mbox files, maildir folders, "
+                   "mail logs ('-' is stdin). With none, read stdin.");
+    app.add_option("-f,--format", o.format, "Output: text (for people), json (JSON lines), tsv")
+        ->check(CLI::IsMember({"text", "json", "tsv"}));
+    app.add_option("--color", o.color, "Colour the text output: auto, always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.add_option("--rules", o.rules_file, "Use this rule file instead of the built-in table");
+    app.add_option("--extra-rules", o.extra_rules,
+                   "Layer this rule file on top (a rule with an existing id replaces it)");
+    app.add_option("--input", o.input_mode,
+                   "What the inputs hold: auto, email, mbox, lines (each line a reply)")
+        ->check(CLI::IsMember({"auto", "email", "mbox", "lines"}));
+    app.add_option("--fields", o.fields, "TSV columns, comma-separated (see docs)")->delimiter(',');
+    app.add_option("--type", o.types, "Only results of these types: hard, soft, none, unknown")
+        ->delimiter(',');
+    app.add_option("--cause", o.causes, "Only results with these causes")->delimiter(',');
+    app.add_option("--action", o.actions, "Only results with these actions")->delimiter(',');
+    app.add_flag("--line-buffered", o.line_buffered, "Flush after every result");
+    app.add_flag("-q,--quiet", o.quiet, "No prompts or progress on stderr");
+
+    CLI::App* explain = app.add_subcommand("explain", "Explain a reply code: 550, 5.7.26, '550 5.7.26'");
+    explain->add_option("code", o.explain_codes, "The code(s) to explain")->required();
+
+    CLI::App* rules = app.add_subcommand("rules", "Inspect and check rule tables");
+    rules->require_subcommand(1);
+    CLI::App* check = rules->add_subcommand(
+        "check", "Validate a rule file (default: the built-in table) and run every rule's examples");
+    check->add_option("file", o.rules_file_to_check, "The rule file to check");
+    rules->add_subcommand("list", "List the rules: id, type, reason, cause, action, provider");
+    CLI::App* show = rules->add_subcommand("show", "Show one rule");
+    show->add_option("id", o.rule_id, "The rule id")->required();
+}
+
+namespace {
+
+// Everything decided before any work starts.
+struct Plan {
+    std::unique_ptr<RuleTable> owned_table;
+    const RuleTable* table = nullptr;
+    std::unique_ptr<Classifier> classifier;
+    bool color = false;
+    std::vector<std::string> fields;
+};
+
+bool stdout_wants_color(const std::string& choice) {
+    if (choice == "always") return true;
+    if (choice == "never") return false;
+    const char* no_color = std::getenv("NO_COLOR");
+    if (no_color != nullptr && *no_color != '\0') return false;
+    const char* term = std::getenv("TERM");
+    if (term != nullptr && std::string_view(term) == "dumb") return false;
+    return isatty(STDOUT_FILENO) != 0;
+}
+
+const RuleTable& load_rules(const Options& o, std::unique_ptr<RuleTable>& owned) {
+    if (o.rules_file.empty() && o.extra_rules.empty()) return RuleTable::embedded();
+    owned = std::make_unique<RuleTable>(o.rules_file.empty() ? RuleTable::embedded()
+                                                             : RuleTable::load_file(o.rules_file));
+    for (const std::string& extra : o.extra_rules) owned->layer(RuleTable::load_file(extra));
+    return *owned;
+}
+
+Plan make_plan(const Options& o) {
+    Plan plan;
+    plan.table = &load_rules(o, plan.owned_table);
+    plan.classifier = std::make_unique<Classifier>(*plan.table);
+    plan.color = stdout_wants_color(o.color);
+    plan.fields = o.fields.empty() ? default_tsv_fields() : o.fields;
+    check_tsv_fields(plan.fields);
+    return plan;
+}
+
+InputMode input_mode(const std::string& name) {
+    if (name == "email") return InputMode::email;
+    if (name == "mbox") return InputMode::mbox;
+    if (name == "lines") return InputMode::lines;
+    return InputMode::detect;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad()) throw Error(fmt::format("{}: read error: {}", path, std::strerror(errno)));
+    return content.str();
+}
+
+// The files of a maildir folder: cur/ then new/, each sorted by name.
+std::vector<std::string> maildir_files(const std::string& dir) {
+    std::vector<std::string> files;
+    bool is_maildir = false;
+    for (const char* sub : {"cur", "new"}) {
+        fs::path p = fs::path(dir) / sub;
+        std::error_code ec;
+        if (!fs::is_directory(p, ec)) continue;
+        is_maildir = true;
+        std::vector<std::string> part;
+        for (const auto& entry : fs::directory_iterator(p, ec))
+            if (entry.is_regular_file(ec)) part.push_back(entry.path().string());
+        std::sort(part.begin(), part.end());
+        files.insert(files.end(), part.begin(), part.end());
+    }
+    if (!is_maildir) throw Error(fmt::format("{}: is a directory, not a maildir (no cur/ or new/)", dir));
+    return files;
+}
+
+// Runs the default command: diagnose replies, files and stdin.
+class Diagnoser {
+public:
+    Diagnoser(const Options& o, Plan& plan) : m_options(o), m_plan(plan), m_out(o.line_buffered) {}
+
+    int run() {
+        if (m_options.format == "tsv") m_out.write(format_tsv_header(m_plan.fields) + "\n");
+        InputMode mode = input_mode(m_options.input_mode);
+        if (m_options.inputs.empty()) {
+            diagnose_stdin(mode);
+        }
+        std::size_t argument = 0;
+        for (const std::string& in : m_options.inputs) {
+            ++argument;
+            if (in == "-") {
+                diagnose_stdin(mode);
+            } else if (is_file_argument(in)) {
+                diagnose_path(in, mode);
+            } else {
+                diagnose_argument(in, argument);
+            }
+        }
+        m_out.flush();
+        if (m_failed) return 2;
+        return m_unexplained ? 1 : 0;
+    }
+
+private:
+    // An argument names a file when it exists, or when it looks like a path (has a '/' and no
+    // space); anything else is a reply.
+    static bool is_file_argument(const std::string& arg) {
+        std::error_code ec;
+        if (fs::exists(arg, ec)) return true;
+        return arg.find('/') != std::string::npos && arg.find_first_of(" \t\n") == std::string::npos;
+    }
+
+    void emit(Result&& r) {
+        const Diagnosis& d = r.diagnosis;
+        if (!passes(m_options.types, d.type) || !passes(m_options.causes, d.cause) ||
+            !passes(m_options.actions, d.action))
+            return;
+        if (m_options.format == "json") {
+            m_out.write(format_json(r) + "\n");
+        } else if (m_options.format == "tsv") {
+            m_out.write(format_tsv(r, m_plan.fields) + "\n");
+        } else {
+            m_out.write((m_results_written > 0 ? "\n" : "") + format_text(r, m_plan.color));
+        }
+        ++m_results_written;
+    }
+
+    static bool passes(const std::vector<std::string>& allowed, const std::string& value) {
+        return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
+    }
+
+    ResultSink sink() {
+        return [this](Result&& r) { emit(std::move(r)); };
+    }
+
+    void account(const InputStats& stats, const std::string& name) {
+        if (stats.undiagnosed > 0) m_unexplained = true;
+        if (stats.results == 0) {
+            m_unexplained = true;
+            if (m_options.format == "text")
+                m_notes.push_back(fmt::format("{}: no bounce or SMTP reply found", name));
+        }
+    }
+
+    void diagnose_argument(const std::string& reply, std::size_t argument) {
+        Result r = diagnose_reply(reply, *m_plan.classifier);
+        r.input = fmt::format("argument {}", argument);
+        if (!r.diagnosed()) m_unexplained = true;
+        emit(std::move(r));
+    }
+
+    void diagnose_path(const std::string& path, InputMode mode) {
+        std::error_code ec;
+        if (fs::is_directory(path, ec)) {
+            std::vector<std::string> files;
+            try {
+                files = maildir_files(path);
+            } catch (const Error& e) {
+                report(e.what());
+                return;
+            }
+            for (const std::string& f : files) diagnose_file(f, mode);
+            return;
+        }
+        diagnose_file(path, mode);
+    }
+
+    void diagnose_file(const std::string& path, InputMode mode) {
+        std::string content;
+        try {
+            content = read_file(path);
+        } catch (const Error& e) {
+            report(e.what());
+            return;
+        }
+        account(diagnose_content(content, path, mode, *m_plan.classifier, sink()), path);
+        flush_notes();
+    }
+
+    // Stdin: a terminal gets a prompt and one pasted reply; a pipe is read as a whole when it
+    // holds an email or mbox, and line by line (streaming) otherwise.
+    void diagnose_stdin(InputMode mode) {
+        const std::string name = "-";
+        if (isatty(STDIN_FILENO)) {
+            if (!m_options.quiet)
+                std::fputs("Paste a bounce reply or email, then press Ctrl-D on a new line:\n", stderr);
+            std::string pasted = read_stream(std::cin, "");
+            if (mode == InputMode::detect && detect_input_mode(pasted) == InputMode::lines) {
+                Result r = diagnose_reply(pasted, *m_plan.classifier);
+                r.input = name;
+                if (!r.diagnosed()) m_unexplained = true;
+                emit(std::move(r));
+                return;
+            }
+            account(diagnose_content(pasted, name, mode, *m_plan.classifier, sink()), name);
+            return;
+        }
+        std::string head;
+        if (mode == InputMode::detect || mode == InputMode::lines) {
+            // Read a little to decide, then stream the rest line by line.
+            std::string line;
+            while (head.size() < 4096 && std::getline(std::cin, line)) head += line + "\n";
+            if (mode == InputMode::detect) mode = detect_input_mode(head);
+            if (mode == InputMode::detect || mode == InputMode::lines) {
+                stream_lines(head, mode == InputMode::lines, name);
+                return;
+            }
+        }
+        std::string content = read_stream(std::cin, head);
+        account(diagnose_content(content, name, mode, *m_plan.classifier, sink()), name);
+        flush_notes();
+    }
+
+    static std::string read_stream(std::istream& in, std::string content) {
+        std::ostringstream rest;
+        rest << in.rdbuf();
+        return content + rest.str();
+    }
+
+    void stream_lines(const std::string& head, bool force, const std::string& name) {
+        InputStats stats;
+        ResultSink counting = [&](Result&& r) {
+            ++stats.results;
+            if (!r.diagnosed()) ++stats.undiagnosed;
+            emit(std::move(r));
+        };
+        std::size_t number = 0;
+        auto one = [&](std::string_view line) {
+            ++number;
+            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+            if (!diagnose_line(line, name, number, force, *m_plan.classifier, counting))
+                ++stats.skipped;
+        };
+        std::size_t start = 0;
+        while (start < head.size()) {
+            std::size_t end = head.find('\n', start);
+            one(std::string_view(head).substr(start, end - start));
+            start = end + 1;
+        }
+        std::string line;
+        while (std::getline(std::cin, line)) one(line);
+        account(stats, name);
+        flush_notes();
+    }
+
+    void report(const std::string& message) {
+        m_out.flush();
+        fmt::print(stderr, "bouncediag: {}\n", message);
+        m_failed = true;
+    }
+
+    void flush_notes() {
+        for (const std::string& note : m_notes) {
+            m_out.flush();
+            fmt::print(stderr, "bouncediag: {}\n", note);
+        }
+        m_notes.clear();
+    }
+
+    const Options& m_options;
+    Plan& m_plan;
+    OutputStream m_out;
+    std::size_t m_results_written = 0;
+    std::vector<std::string> m_notes;
+    bool m_unexplained = false;
+    bool m_failed = false;
+};
+
+std::string rule_line(const Rule& rule) {
+    return fmt::format("{}\t{}\t{}\t{}\t{}\t{}", rule.id, rule.type, rule.reason, rule.cause,
+                       rule.action, rule.provider.empty() ? "-" : rule.provider);
+}
+
+// A string, or null when empty.
+nlohmann::ordered_json optional_string(const std::string& s) {
+    return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s);
+}
+
+nlohmann::ordered_json rule_json(const Rule* rule) {
+    if (rule == nullptr) return nullptr;
+    nlohmann::ordered_json j;
+    j["id"] = rule->id;
+    j["type"] = rule->type;
+    j["reason"] = rule->reason;
+    j["cause"] = rule->cause;
+    j["action"] = rule->action;
+    j["meaning"] = rule->meaning;
+    j["fix"] = rule->fix;
+    j["provider"] = optional_string(rule->provider);
+    j["blocklist"] = optional_string(rule->blocklist);
+    return j;
+}
+
+int run_explain(const Options& o, Plan& plan) {
+    OutputStream out(false);
+    const Paint paint{plan.color};
+    bool first = true;
+    for (const std::string& code : o.explain_codes) {
+        Explanation ex = explain_code(code, *plan.table, *plan.classifier);
+        if (o.format == "json") {
+            nlohmann::ordered_json j;
+            j["code"] = code;
+            j["basic_code"] = ex.codes.basic_code ? nlohmann::ordered_json(ex.codes.basic_code) : nullptr;
+            j["enhanced_code"] = optional_string(ex.codes.enhanced_code);
+            j["type"] = std::string(ex.codes.code_class_type());
+            j["best"] = rule_json(ex.best);
+            j["basic"] = rule_json(ex.basic);
+            j["enhanced"] = rule_json(ex.enhanced);
+            j["subject"] = rule_json(ex.subject);
+            j["class"] = rule_json(ex.klass);
+            j["wordings"] = nlohmann::ordered_json::array();
+            for (const Rule* r : ex.wordings) j["wordings"].push_back(rule_json(r));
+            out.write(j.dump() + "\n");
+            continue;
+        }
+        std::string text = first ? "" : "\n";
+        first = false;
+        std::string_view type = ex.codes.code_class_type();
+        text += paint("1", code) + "  " +
+                (type == "hard"   ? paint("1;31", "permanent failure (hard bounce)")
+                 : type == "soft" ? paint("1;33", "temporary failure (soft bounce)")
+                                  : paint("1;32", "success")) +
+                "\n";
+        auto section = [&](std::string_view label, const Rule* rule) {
+            if (rule == nullptr) return;
+            text += fmt::format("  {} {}\n", paint("1", fmt::format("{:<9}", label)), rule->meaning);
+        };
+        section("class", ex.klass);
+        section("subject", ex.subject);
+        if (ex.basic != ex.best) section("basic", ex.basic);
+        if (ex.enhanced != ex.best) section("enhanced", ex.enhanced);
+        section("meaning", ex.best);
+        if (ex.best != nullptr) {
+            text += fmt::format("  {} {} ({}, {}): {}\n", paint("1", "action   "), ex.best->action,
+                                ex.best->reason, ex.best->cause, action_advice(ex.best->action));
+            text += fmt::format("  {} {}\n", paint("1", "fix      "), ex.best->fix);
+        }
+        if (!ex.wordings.empty()) {
+            text += fmt::format("  {}\n", paint("1", "known wordings with this code:"));
+            for (const Rule* r : ex.wordings) {
+                text += fmt::format("    - {}{}: {} [{}]\n", r->provider.empty() ? "" : r->provider + ": ",
+                                    r->reason, r->meaning, r->id);
+            }
+        }
+        out.write(text);
+    }
+    out.flush();
+    return 0;
+}
+
+int run_rules_check(const Options& o) {
+    std::unique_ptr<RuleTable> owned;
+    const RuleTable* table = &RuleTable::embedded();
+    if (!o.rules_file_to_check.empty()) {
+        owned = std::make_unique<RuleTable>(RuleTable::load_file(o.rules_file_to_check));
+        table = owned.get();
+    }
+    Classifier classifier(*table);
+    OutputStream out(false);
+    std::size_t examples = 0;
+    std::size_t failures = 0;
+    std::map<std::string, int> by_provider, by_reason, by_cause;
+    for (const Rule& rule : table->rules()) {
+        ++by_provider[rule.provider.empty() ? "(generic)" : rule.provider];
+        ++by_reason[rule.reason];
+        ++by_cause[rule.cause];
+        for (std::size_t i = 0; i < rule.examples.size(); ++i) {
+            ++examples;
+            Reply reply = parse_reply(rule.examples[i]);
+            const Rule* winner = classifier.best_rule(reply);
+            if (winner == &rule) continue;
+            ++failures;
+            if (winner == nullptr) {
+                out.write(fmt::format("{}: rule \"{}\": example {} matches no rule: {}\n", rule.origin,
+                                      rule.id, i + 1, rule.examples[i]));
+            } else {
+                out.write(fmt::format("{}: rule \"{}\": example {} is shadowed by \"{}\" ({}): {}\n",
+                                      rule.origin, rule.id, i + 1, winner->id, winner->origin,
+                                      rule.examples[i]));
+            }
+        }
+    }
+    auto counts = [&](const char* title, const std::map<std::string, int>& m) {
+        std::vector<std::pair<std::string, int>> v(m.begin(), m.end());
+        std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+        out.write(fmt::format("{}:\n", title));
+        for (auto& [k, n] : v) out.write(fmt::format("  {:>5}  {}\n", n, k));
+    };
+    out.write(fmt::format("{} rules, {} examples, {} failing\n", table->rules().size(), examples,
+                          failures));
+    counts("rules per provider", by_provider);
+    counts("rules per reason", by_reason);
+    counts("rules per cause", by_cause);
+    out.flush();
+    return failures == 0 ? 0 : 1;
+}
+
+int run_rules_list(const Plan& plan) {
+    OutputStream out(false);
+    out.write("id\ttype\treason\tcause\taction\tprovider\n");
+    for (const Rule& rule : plan.table->rules()) out.write(rule_line(rule) + "\n");
+    out.flush();
+    return 0;
+}
+
+int run_rules_show(const Options& o, const Plan& plan) {
+    const Rule* rule = plan.table->find(o.rule_id);
+    if (rule == nullptr) throw Error(fmt::format("rules show: no rule with id \"{}\"", o.rule_id));
+    nlohmann::ordered_json j = rule_json(rule);
+    j["origin"] = rule->origin;
+    j["examples"] = rule->examples;
+    j["patterns"] = rule->text;
+    OutputStream out(false);
+    out.write(j.dump(2) + "\n");
+    out.flush();
+    return 0;
+}
+
+}  // namespace
+
+int run(const CLI::App& app, const Options& o) {
+    if (const CLI::App* rules = app.get_subcommand("rules"); rules->parsed()) {
+        if (rules->get_subcommand("check")->parsed()) return run_rules_check(o);
+        Plan plan = make_plan(o);
+        if (rules->get_subcommand("list")->parsed()) return run_rules_list(plan);
+        return run_rules_show(o, plan);
+    }
+    Plan plan = make_plan(o);
+    if (app.get_subcommand("explain")->parsed()) return run_explain(o, plan);
+    return Diagnoser(o, plan).run();
+}
+
+}  // namespace bouncediag::cli

@@ -1,0 +1,94 @@
+#include "bouncediag/diagnose.h"
+
+namespace bouncediag {
+namespace {
+
+// The diagnosis of a report that is not a failure (RFC 5965 feedback, RFC 3834 auto-reply,
+// a DSN that reports delivery).
+Diagnosis not_a_failure(std::string reason, std::string meaning) {
+    Diagnosis d;
+    d.type = "none";
+    d.reason = std::move(reason);
+    d.cause = "none";
+    d.action = "none";
+    d.meaning = std::move(meaning);
+    return d;
+}
+
+bool is_success_action(std::string_view action) {
+    return action == "delivered" || action == "relayed" || action == "expanded";
+}
+
+}  // namespace
+
+Result diagnose_reply(std::string_view text, const Classifier& classifier) {
+    Result result;
+    result.format = "reply";
+    result.reply = parse_reply(text);
+    result.diagnosis = classifier.classify(result.reply);
+    return result;
+}
+
+Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
+    Result result;
+    result.format = event.format;
+    result.reply = parse_reply(event.reply);
+    // The log's own dsn= code stands in for a reply that carries none.
+    if (result.reply.enhanced_code.empty() && is_enhanced_code(event.status)) {
+        result.reply.enhanced_code = event.status;
+    }
+    if (result.reply.remote_host.empty()) result.reply.remote_host = event.relay;
+    result.diagnosis = classifier.classify(result.reply);
+    result.recipient = event.recipient;
+    result.queue_id = event.queue_id;
+    result.timestamp = event.timestamp;
+    result.remote_mta = event.relay;
+    result.dsn_status = event.status;
+    return result;
+}
+
+std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& classifier) {
+    std::vector<Result> results;
+    for (const BounceRecipient& r : email.recipients) {
+        Result result;
+        result.format = r.format;
+        result.reply = parse_reply(r.diagnostic);
+        if (result.reply.enhanced_code.empty() && is_enhanced_code(r.status)) {
+            result.reply.enhanced_code = r.status;
+        }
+        if (result.reply.remote_host.empty()) result.reply.remote_host = r.remote_mta;
+        if (r.kind == ReportKind::feedback) {
+            result.diagnosis = not_a_failure(
+                "feedback", "A recipient reported this message (a feedback report, RFC 5965), "
+                            "usually as spam; stop mailing this recipient.");
+        } else if (r.kind == ReportKind::vacation) {
+            result.diagnosis = not_a_failure(
+                "vacation", "An automatic reply (RFC 3834), such as an out-of-office notice; "
+                            "the message was delivered.");
+        } else if (is_success_action(r.dsn_action)) {
+            result.diagnosis = not_a_failure(
+                "delivered", "The report says the message was " + r.dsn_action + ", not bounced.");
+        } else {
+            result.diagnosis = classifier.classify(result.reply);
+            // RFC 3464 section 2.3.3: "delayed" means the MTA is still trying.
+            if (r.dsn_action == "delayed" && result.diagnosis.type == "hard") {
+                result.diagnosis.type = "soft";
+                if (result.diagnosis.action == "suppress") result.diagnosis.action = "retry";
+            }
+        }
+        result.recipient = r.recipient;
+        result.original_recipient = r.original_recipient;
+        result.dsn_action = r.dsn_action;
+        result.dsn_status = r.status;
+        result.reporting_mta = r.reporting_mta;
+        result.remote_mta = r.remote_mta;
+        result.last_attempt_date = r.last_attempt_date;
+        result.queue_id = r.queue_id;
+        result.feedback_type = r.feedback_type;
+        result.original = email.original;
+        results.push_back(std::move(result));
+    }
+    return results;
+}
+
+}  // namespace bouncediag

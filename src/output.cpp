@@ -1,0 +1,232 @@
+#include "bouncediag/output.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <variant>
+
+#include "bouncediag/error.h"
+
+namespace bouncediag {
+namespace {
+
+// A field's value: absent (null), text, number or flag.
+using Value = std::variant<std::monostate, std::string_view, long long, bool>;
+
+Value text(const std::string& s) { return s.empty() ? Value() : Value(std::string_view(s)); }
+Value number(std::size_t n) { return n == 0 ? Value() : Value(static_cast<long long>(n)); }
+
+struct Field {
+    std::string name;
+    std::function<Value(const Result&)> get;
+};
+
+// The one list of output fields: JSON keys and TSV columns, in order. A public contract:
+// extend it, never rename.
+const std::vector<Field>& fields() {
+    static const std::vector<Field> k_fields = {
+        {"input", [](const Result& r) { return text(r.input); }},
+        {"line", [](const Result& r) { return number(r.line); }},
+        {"message", [](const Result& r) { return number(r.message); }},
+        {"recipient", [](const Result& r) { return text(r.recipient); }},
+        {"original_recipient", [](const Result& r) { return text(r.original_recipient); }},
+        {"basic_code",
+         [](const Result& r) { return number(static_cast<std::size_t>(r.reply.basic_code)); }},
+        {"enhanced_code", [](const Result& r) { return text(r.reply.enhanced_code); }},
+        {"text", [](const Result& r) { return text(r.reply.text); }},
+        {"type", [](const Result& r) { return text(r.diagnosis.type); }},
+        {"reason", [](const Result& r) { return text(r.diagnosis.reason); }},
+        {"cause", [](const Result& r) { return text(r.diagnosis.cause); }},
+        {"action", [](const Result& r) { return text(r.diagnosis.action); }},
+        {"provider", [](const Result& r) { return text(r.diagnosis.provider); }},
+        {"blocklist", [](const Result& r) { return text(r.diagnosis.blocklist); }},
+        {"rule",
+         [](const Result& r) {
+             return r.diagnosis.rule ? Value(std::string_view(r.diagnosis.rule->id)) : Value();
+         }},
+        {"matched", [](const Result& r) { return text(r.diagnosis.matched_text); }},
+        {"meaning", [](const Result& r) { return text(r.diagnosis.meaning); }},
+        {"fix", [](const Result& r) { return text(r.diagnosis.fix); }},
+        {"codes_inconsistent", [](const Result& r) { return Value(r.reply.codes_inconsistent); }},
+        {"remote_host", [](const Result& r) { return text(r.reply.remote_host); }},
+        {"smtp_command", [](const Result& r) { return text(r.reply.smtp_command); }},
+        {"format", [](const Result& r) { return text(r.format); }},
+        {"dsn_action", [](const Result& r) { return text(r.dsn_action); }},
+        {"dsn_status", [](const Result& r) { return text(r.dsn_status); }},
+        {"reporting_mta", [](const Result& r) { return text(r.reporting_mta); }},
+        {"remote_mta", [](const Result& r) { return text(r.remote_mta); }},
+        {"last_attempt_date", [](const Result& r) { return text(r.last_attempt_date); }},
+        {"queue_id", [](const Result& r) { return text(r.queue_id); }},
+        {"timestamp", [](const Result& r) { return text(r.timestamp); }},
+        {"feedback_type", [](const Result& r) { return text(r.feedback_type); }},
+        {"original_message_id", [](const Result& r) { return text(r.original.message_id); }},
+        {"original_from", [](const Result& r) { return text(r.original.from); }},
+        {"original_to", [](const Result& r) { return text(r.original.to); }},
+        {"original_subject", [](const Result& r) { return text(r.original.subject); }},
+        {"original_date", [](const Result& r) { return text(r.original.date); }},
+    };
+    return k_fields;
+}
+
+const Field& field_named(std::string_view name) {
+    for (const Field& f : fields())
+        if (f.name == name) return f;
+    throw Error(fmt::format("unknown field \"{}\"", name));
+}
+
+std::string tsv_value(const Value& v) {
+    if (std::holds_alternative<std::monostate>(v)) return {};
+    if (const bool* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    if (const long long* n = std::get_if<long long>(&v)) return std::to_string(*n);
+    std::string s(std::get<std::string_view>(v));
+    for (char& c : s)
+        if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    return s;
+}
+
+// ANSI colour, or nothing when colour is off.
+struct Paint {
+    bool on;
+    std::string operator()(std::string_view code, std::string_view s) const {
+        return on ? fmt::format("\x1b[{}m{}\x1b[0m", code, s) : std::string(s);
+    }
+};
+
+std::string_view type_colour(std::string_view type) {
+    if (type == "hard") return "1;31";
+    if (type == "soft") return "1;33";
+    if (type == "none") return "1;32";
+    return "1;35";
+}
+
+std::string_view type_title(std::string_view type) {
+    if (type == "hard") return "Hard bounce (permanent failure)";
+    if (type == "soft") return "Soft bounce (temporary failure)";
+    if (type == "none") return "Not a failure";
+    return "Not recognised";
+}
+
+}  // namespace
+
+std::string format_json(const Result& result) {
+    nlohmann::ordered_json obj = nlohmann::ordered_json::object();
+    for (const Field& f : fields()) {
+        Value v = f.get(result);
+        if (std::holds_alternative<std::monostate>(v)) {
+            obj[f.name] = nullptr;
+        } else if (const bool* b = std::get_if<bool>(&v)) {
+            obj[f.name] = *b;
+        } else if (const long long* n = std::get_if<long long>(&v)) {
+            obj[f.name] = *n;
+        } else {
+            obj[f.name] = std::string(std::get<std::string_view>(v));
+        }
+    }
+    return obj.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+const std::vector<std::string>& tsv_field_names() {
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const Field& f : fields()) out.push_back(f.name);
+        return out;
+    }();
+    return names;
+}
+
+const std::vector<std::string>& default_tsv_fields() {
+    static const std::vector<std::string> k_default = {
+        "input", "line", "message", "recipient", "basic_code", "enhanced_code", "type",
+        "reason", "cause", "action", "provider", "blocklist", "rule", "text"};
+    return k_default;
+}
+
+void check_tsv_fields(const std::vector<std::string>& names) {
+    for (const std::string& name : names) {
+        try {
+            field_named(name);
+        } catch (const Error&) {
+            throw Error(fmt::format("unknown field \"{}\" (known fields: {})", name,
+                                    fmt::join(tsv_field_names(), ", ")));
+        }
+    }
+}
+
+std::string format_tsv_header(const std::vector<std::string>& names) {
+    return fmt::format("{}", fmt::join(names, "\t"));
+}
+
+std::string format_tsv(const Result& result, const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i > 0) out += '\t';
+        out += tsv_value(field_named(names[i]).get(result));
+    }
+    return out;
+}
+
+std::string_view action_advice(std::string_view action) {
+    if (action == "suppress") return "remove this address from your list: it does not exist";
+    if (action == "retry") return "keep the address; a later attempt may succeed";
+    if (action == "slow-down") return "send more slowly to this receiver, then retry";
+    if (action == "fix-authentication")
+        return "do not retry until authentication is fixed; keep the address";
+    if (action == "request-delisting")
+        return "get your IP or domain delisted; keep the address";
+    if (action == "improve-reputation")
+        return "improve your sending reputation before retrying; keep the address";
+    if (action == "reduce-size") return "send a smaller message";
+    if (action == "review-content") return "change the message content before resending";
+    if (action == "fix-configuration") return "fix the sending configuration, then resend";
+    if (action == "contact-recipient") return "reach the recipient another way";
+    return "nothing to do";
+}
+
+std::string format_text(const Result& r, bool color) {
+    const Paint paint{color};
+    const Diagnosis& d = r.diagnosis;
+    std::string out;
+    std::string origin = r.input;
+    if (r.line != 0) origin += fmt::format(":{}", r.line);
+    if (r.message != 0) origin += fmt::format(" message {}", r.message);
+    if (!r.recipient.empty()) origin += fmt::format(" <{}>", r.recipient);
+    out += paint("2", origin) + "\n";
+
+    std::string headline(type_title(d.type));
+    if (d.matched() || d.reason != "undefined") {
+        headline += fmt::format(": {} ({})", d.reason, d.cause);
+    }
+    out += paint(type_colour(d.type), headline) + "\n";
+
+    auto row = [&](std::string_view label, std::string_view value) {
+        if (value.empty()) return;
+        out += fmt::format("  {} {}\n", paint("1", fmt::format("{:<10}", label)), value);
+    };
+    std::string codes;
+    if (r.reply.basic_code != 0) codes = std::to_string(r.reply.basic_code);
+    if (!r.reply.enhanced_code.empty()) codes += (codes.empty() ? "" : " ") + r.reply.enhanced_code;
+    if (codes.empty()) codes = "(no reply code found)";
+    if (r.reply.codes_inconsistent) codes += "  (basic and enhanced codes disagree; the basic code decides)";
+    row("codes", codes);
+    row("reply", r.reply.text);
+    row("meaning", d.meaning);
+    row("action", d.matched() || d.reason != "undefined"
+                      ? fmt::format("{}: {}", d.action, action_advice(d.action))
+                      : std::string());
+    row("fix", d.fix);
+    row("provider", d.provider);
+    row("blocklist", d.blocklist);
+    if (d.rule != nullptr) {
+        row("rule", d.matched_text.empty() ? d.rule->id
+                                           : fmt::format("{} (matched \"{}\")", d.rule->id,
+                                                         d.matched_text));
+    }
+    if (!d.matched() && d.reason == "undefined") {
+        row("note", r.reply.has_code() ? "no rule explains this reply"
+                                       : "this text carries no SMTP reply code");
+    }
+    return out;
+}
+
+}  // namespace bouncediag

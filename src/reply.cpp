@@ -1,0 +1,351 @@
+#include "bouncediag/reply.h"
+
+#include <array>
+#include <optional>
+#include <vector>
+
+#include "text_util.h"
+
+namespace bouncediag {
+namespace {
+
+// A code found in a line: where it starts and ends.
+struct Found {
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// RFC 5321 section 4.2: the first digit is 2, 3, 4 or 5 and the second 0 to 5. We accept the
+// classes a delivery report can carry (2, 4, 5; 3xx is an intermediate reply, never a result).
+bool is_basic_code(std::string_view s) {
+    return s.size() == 3 && (s[0] == '2' || s[0] == '4' || s[0] == '5') && s[1] >= '0' &&
+           s[1] <= '5' && is_digit(s[2]);
+}
+
+bool basic_code_boundary_before(std::string_view line, std::size_t at) {
+    if (at == 0) return true;
+    const char c = line[at - 1];
+    if (c == ':') {
+        // "relay=mx[192.0.2.1]:465" is a port, not a reply.
+        return at < 2 || (line[at - 2] != ']' && !is_digit(line[at - 2]));
+    }
+    return c == ' ' || c == '\t' || c == ';' || c == '\'' || c == '"' || c == '(' || c == '[' ||
+           c == '<' || c == '=' || c == '>';
+}
+
+bool basic_code_boundary_after(std::string_view line, std::size_t at) {
+    if (at >= line.size()) return true;
+    const char c = line[at];
+    if (c == ':') return at + 1 >= line.size() || !is_digit(line[at + 1]);
+    return c == ' ' || c == '\t' || c == '-' || c == ';' || c == ',' || c == '\'' || c == '"' ||
+           c == ')';
+}
+
+// The first basic reply code in `line` at or after `from`.
+std::optional<Found> find_basic_code(std::string_view line, std::size_t from = 0) {
+    for (std::size_t i = from; i + 3 <= line.size(); ++i) {
+        if (!is_digit(line[i])) continue;
+        if (is_basic_code(line.substr(i, 3)) && basic_code_boundary_before(line, i) &&
+            basic_code_boundary_after(line, i + 3)) {
+            return Found{i, i + 3};
+        }
+        while (i < line.size() && is_digit(line[i])) ++i;  // skip the rest of a longer number
+    }
+    return std::nullopt;
+}
+
+// Length of an enhanced status code starting at `at` (RFC 3463: class "." 1*3digit "." 1*3digit),
+// or 0. A longer dotted number (an IP address, a version) is not a code.
+std::size_t enhanced_code_length(std::string_view line, std::size_t at) {
+    std::size_t i = at;
+    if (i >= line.size() || !(line[i] == '2' || line[i] == '4' || line[i] == '5')) return 0;
+    ++i;
+    for (int part = 0; part < 2; ++part) {
+        if (i >= line.size() || line[i] != '.') return 0;
+        ++i;
+        std::size_t digits = 0;
+        while (i < line.size() && is_digit(line[i])) ++i, ++digits;
+        if (digits == 0 || digits > 3) return 0;
+    }
+    if (i < line.size() && (is_digit(line[i]) || line[i] == '.') && i + 1 < line.size() &&
+        is_digit(line[i + 1])) {
+        return 0;
+    }
+    if (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_'))
+        return 0;
+    return i - at;
+}
+
+bool enhanced_code_boundary_before(std::string_view line, std::size_t at) {
+    if (at == 0) return true;
+    const char c = line[at - 1];
+    return c == ' ' || c == '\t' || c == '#' || c == '(' || c == '[' || c == '=' || c == '"' ||
+           c == '\'' || c == ':' || c == ';' || c == '-' || c == '<' || c == '{';
+}
+
+// The first enhanced code in `line` at or after `from`. Class 2 codes only count where
+// `allow_success` is set: "2.0.1" elsewhere is too often a version number.
+std::optional<Found> find_enhanced_code(std::string_view line, std::size_t from,
+                                        bool allow_success) {
+    for (std::size_t i = from; i < line.size(); ++i) {
+        if (!is_digit(line[i])) continue;
+        if (enhanced_code_boundary_before(line, i) && (allow_success || line[i] != '2')) {
+            if (std::size_t n = enhanced_code_length(line, i)) return Found{i, i + n};
+        }
+        while (i < line.size() && (is_digit(line[i]) || line[i] == '.')) ++i;
+    }
+    return std::nullopt;
+}
+
+// Wrappers that put a reply inside other text. Each marker is searched case-insensitively; the
+// reply starts after it.
+struct Wrapper {
+    std::string_view marker;
+    std::string_view name;
+};
+
+constexpr std::array k_wrappers = {
+    Wrapper{"diagnostic-code:", "diagnostic-code"},
+    Wrapper{"remote server returned '", "exchange"},
+    Wrapper{"remote server returned \"", "exchange"},
+    Wrapper{"smtp error from remote mail server after ", "exim"},
+    Wrapper{"smtp error from remote server for ", "exim"},
+    Wrapper{"the response from the remote server was:", "gmail"},
+    Wrapper{"the error that the other server returned was:", "gmail"},
+    Wrapper{"the response was:", "gmail"},
+    Wrapper{" said: ", "said"},
+    Wrapper{"status:", "status"},
+};
+
+struct LineParse {
+    int basic_code = 0;
+    std::string enhanced_code;
+    std::string text;
+    std::string remote_host;
+    std::string smtp_command;
+    std::string wrapper;
+    bool starts_with_code = false;  // a multi-line reply's continuation ("550-5.7.1 ...")
+};
+
+// "host mx.example.com[192.0.2.1] said:" -> "mx.example.com".
+std::string host_before_said(std::string_view before) {
+    std::size_t host_at = ifind(before, "host ");
+    if (host_at == std::string_view::npos) return {};
+    std::string_view host = before.substr(host_at + 5);
+    std::size_t end = host.find_first_of("[ (");
+    return std::string(trim(host.substr(0, end)));
+}
+
+// Exim: "SMTP error from remote mail server after RCPT TO:<a@b>: host mx [ip]: 550 ..." and the
+// newer "SMTP error from remote server for RCPT TO command, host: mx (ip) reason: 550 ...".
+std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
+    static constexpr std::array k_commands = {
+        std::string_view("RCPT TO"), std::string_view("MAIL FROM"), std::string_view("DATA"),
+        std::string_view("end of data"), std::string_view("initial connection"),
+        std::string_view("EHLO"), std::string_view("HELO"), std::string_view("STARTTLS"),
+        std::string_view("pipelined"),
+    };
+    for (std::string_view command : k_commands) {
+        if (istarts_with(rest, command)) {
+            out.smtp_command = command == "end of data" ? "DATA" : std::string(command);
+            if (out.smtp_command == "pipelined") out.smtp_command.clear();
+            break;
+        }
+    }
+    if (std::size_t reason = ifind(rest, "reason: "); reason != std::string_view::npos) {
+        if (std::size_t host = ifind(rest, "host: "); host != std::string_view::npos) {
+            std::string_view h = rest.substr(host + 6);
+            out.remote_host = std::string(trim(h.substr(0, h.find_first_of(" ("))));
+        }
+        return rest.substr(reason + 8);
+    }
+    // Skip "RCPT TO:<a@b>:" up to the ':' that ends the command, then an optional "host X [ip]:".
+    std::size_t close = rest.find('>');
+    std::size_t colon = rest.find(':', close == std::string_view::npos ? 0 : close);
+    if (colon != std::string_view::npos && (close != std::string_view::npos || colon < 24)) {
+        rest = trim(rest.substr(colon + 1));
+    }
+    if (istarts_with(rest, "host ")) {
+        std::string_view h = rest.substr(5);
+        std::size_t end = h.find_first_of(" [");
+        out.remote_host = std::string(trim(h.substr(0, end)));
+        std::size_t after = rest.find("]:");
+        if (after != std::string_view::npos) rest = rest.substr(after + 2);
+    }
+    return rest;
+}
+
+// Finds the wrapper that encloses the reply, records what it says and returns the reply part.
+std::string_view strip_wrapper(std::string_view line, LineParse& out) {
+    for (const Wrapper& w : k_wrappers) {
+        std::size_t at = ifind(line, w.marker);
+        if (at == std::string_view::npos) continue;
+        // Field names only count at the start of a line ("Status:" inside a text is prose).
+        if ((w.name == "status" || w.name == "diagnostic-code") && !trim(line.substr(0, at)).empty())
+            continue;
+        out.wrapper = std::string(w.name);
+        std::string_view before = line.substr(0, at);
+        std::string_view rest = line.substr(at + w.marker.size());
+        if (w.name == "said") {
+            out.remote_host = host_before_said(before);
+        } else if (w.name == "exim") {
+            rest = strip_exim_wrapper(trim(rest), out);
+        } else if (w.name == "exchange") {
+            char quote = w.marker.back();
+            std::size_t close = rest.rfind(quote);
+            if (close != std::string_view::npos) rest = rest.substr(0, close);
+        } else if (w.name == "diagnostic-code") {
+            // "Diagnostic-Code: smtp; 550 ..." (RFC 3464 section 2.3.6: diagnostic-type ";").
+            std::size_t semicolon = rest.find(';');
+            if (semicolon != std::string_view::npos && semicolon < 24) {
+                rest = rest.substr(semicolon + 1);
+            }
+        }
+        return trim(rest);
+    }
+    return line;
+}
+
+// "(in reply to RCPT TO command)" (Postfix) at the end of a text: remove it, keep the command.
+void strip_command_trailer(std::string& text, std::string& command) {
+    static constexpr std::string_view k_open = "(in reply to ";
+    std::size_t at = ifind(text, k_open);
+    if (at == std::string::npos) return;
+    std::size_t close = text.find(')', at);
+    if (close == std::string::npos) return;
+    std::string_view inner = std::string_view(text).substr(at + k_open.size(),
+                                                           close - at - k_open.size());
+    if (iends_with(inner, " command")) inner.remove_suffix(8);
+    if (command.empty()) {
+        command = iequals(inner, "end of DATA") ? "DATA" : std::string(inner);
+    }
+    text.erase(at, close + 1 - at);
+    text = std::string(trim(text));
+}
+
+// Removes the code token [begin, end) and decoration around it ("#", "(#...)") from `text`.
+std::string remove_span(std::string_view text, std::size_t begin, std::size_t end) {
+    if (begin > 0 && text[begin - 1] == '#') --begin;
+    if (begin > 0 && end < text.size() && text[begin - 1] == '(' && text[end] == ')') {
+        --begin;
+        ++end;
+    }
+    std::string out(trim(text.substr(0, begin)));
+    std::string_view tail = trim(text.substr(end));
+    if (!out.empty() && !tail.empty()) out += ' ';
+    out += tail;
+    return out;
+}
+
+LineParse parse_line(std::string_view raw) {
+    LineParse out;
+    std::string_view line = strip_wrapper(trim(raw), out);
+
+    // The reply proper: "550 5.1.1 text", "550-5.7.1 text", "550 #5.1.0 text", "5.1.1 text".
+    std::optional<Found> basic = find_basic_code(line);
+    std::size_t text_from = 0;
+    if (basic) {
+        out.basic_code = (line[basic->begin] - '0') * 100 + (line[basic->begin + 1] - '0') * 10 +
+                         (line[basic->begin + 2] - '0');
+        out.starts_with_code = basic->begin == 0;
+        text_from = basic->end;
+        // The enhanced code normally follows the basic code (RFC 3463 section 3).
+        std::size_t i = basic->end;
+        while (i < line.size() && (line[i] == ' ' || line[i] == '-' || line[i] == '#' ||
+                                   line[i] == '(' || line[i] == '\'' || line[i] == '"'))
+            ++i;
+        if (std::size_t n = enhanced_code_length(line, i)) {
+            out.enhanced_code = std::string(line.substr(i, n));
+            text_from = i + n;
+            if (text_from < line.size() && line[text_from] == ')') ++text_from;
+        }
+    }
+    std::string text(trim(line.substr(text_from)));
+    while (!text.empty() && (text.front() == '-' || text.front() == ':'))
+        text = std::string(trim(std::string_view(text).substr(1)));
+    if (out.enhanced_code.empty()) {
+        // Elsewhere: "Sorry, no mailbox here by that name. (#5.1.1)", "dsn=5.1.1", a lone
+        // "5.2.2" (Status: field).
+        bool success_ok = out.wrapper == "status" || (out.basic_code / 100) == 2;
+        std::string_view search = basic ? std::string_view(text) : line;
+        if (auto e = find_enhanced_code(search, 0, success_ok)) {
+            out.enhanced_code = std::string(search.substr(e->begin, e->end - e->begin));
+            text = remove_span(search, e->begin, e->end);
+        } else if (!basic) {
+            text = std::string(line);
+        }
+    }
+    out.text = std::move(text);
+    return out;
+}
+
+std::vector<std::string_view> split_lines(std::string_view input) {
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= input.size(); ++i) {
+        if (i == input.size() || input[i] == '\n' || input[i] == '\r') {
+            std::string_view line = trim(input.substr(start, i - start));
+            if (!line.empty()) lines.push_back(line);
+            if (i < input.size() && input[i] == '\r' && i + 1 < input.size() &&
+                input[i + 1] == '\n')
+                ++i;
+            start = i + 1;
+        }
+    }
+    return lines;
+}
+
+void append_text(std::string& text, std::string_view more) {
+    if (more.empty()) return;
+    if (!text.empty()) text += ' ';
+    text += more;
+}
+
+}  // namespace
+
+std::string_view Reply::code_class_type() const {
+    int klass = basic_code != 0 ? basic_code / 100
+                                : (enhanced_code.empty() ? 0 : enhanced_code[0] - '0');
+    switch (klass) {
+        case 2: return "none";
+        case 4: return "soft";
+        case 5: return "hard";
+        default: return "";
+    }
+}
+
+bool is_enhanced_code(std::string_view code) {
+    return !code.empty() && enhanced_code_length(code, 0) == code.size();
+}
+
+Reply parse_reply(std::string_view input) {
+    Reply reply;
+    std::vector<std::string_view> lines = split_lines(input);
+    std::string text;
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        LineParse line = parse_line(lines[n]);
+        bool continuation = n > 0 && line.starts_with_code && line.wrapper.empty();
+        if (n == 0 || !reply.has_code() || continuation) {
+            // The final line's codes win in a multi-line reply (RFC 5321 section 4.2.1).
+            if (line.basic_code != 0) reply.basic_code = line.basic_code;
+            if (!line.enhanced_code.empty()) reply.enhanced_code = line.enhanced_code;
+            append_text(text, line.text);
+        } else {
+            append_text(text, lines[n]);
+        }
+        if (reply.wrapper.empty()) reply.wrapper = line.wrapper;
+        if (reply.remote_host.empty()) reply.remote_host = line.remote_host;
+        if (reply.smtp_command.empty()) reply.smtp_command = line.smtp_command;
+    }
+    strip_command_trailer(text, reply.smtp_command);
+    reply.text = std::move(text);
+    if (reply.wrapper.empty()) reply.wrapper = "bare";
+    if (reply.basic_code != 0 && !reply.enhanced_code.empty()) {
+        reply.codes_inconsistent = reply.basic_code / 100 != reply.enhanced_code[0] - '0';
+    }
+    return reply;
+}
+
+}  // namespace bouncediag

@@ -1,0 +1,386 @@
+#include "bouncediag/rule_table.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <unordered_map>
+
+#include "bouncediag/embedded_rules.h"
+#include "bouncediag/error.h"
+#include "bouncediag/reply.h"
+#include "bouncediag/vocabulary.h"
+#include "json_location.h"
+
+namespace bouncediag {
+namespace {
+
+using nlohmann::json;
+
+int digit(char c) { return c - '0'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// Turns a schema violation into "NAME:LINE:COL: PATH: message".
+class RuleFileReader {
+public:
+    RuleFileReader(std::string_view text, std::string name) : m_text(text), m_name(std::move(name)) {}
+
+    [[noreturn]] void fail(const JsonPath& path, const std::string& message) const {
+        std::string where = line_column(m_text, json_value_offset(m_text, path));
+        std::string label = json_path_string(path);
+        throw Error(m_name + ":" + where + ": " + (label.empty() ? "" : label + ": ") + message);
+    }
+
+    RuleTable read() {
+        json doc;
+        try {
+            doc = json::parse(m_text.begin(), m_text.end());
+        } catch (const json::parse_error& e) {
+            // nlohmann reports a byte offset (1-based, just past the error).
+            std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+            std::string what = e.what();
+            std::size_t colon = what.find("syntax error");
+            throw Error(m_name + ":" + line_column(m_text, offset) + ": invalid JSON: " +
+                        (colon == std::string::npos ? what : what.substr(colon)));
+        }
+        if (!doc.is_object()) fail({}, "a rule file is a JSON object with \"schema\" and \"rules\"");
+        for (const auto& [key, value] : doc.items()) {
+            if (key != "schema" && key != "rules" && key != "comment")
+                fail({key}, "unknown field (expected schema, rules)");
+        }
+        if (!doc.contains("schema")) fail({}, "missing field \"schema\" (it must be 1)");
+        if (doc["schema"] != 1) fail({"schema"}, "unsupported schema version (this bouncediag reads 1)");
+        if (!doc.contains("rules") || !doc["rules"].is_array())
+            fail({"rules"}, "\"rules\" must be an array of rules");
+        const json& rules = doc["rules"];
+        for (std::size_t i = 0; i < rules.size(); ++i) m_table.push_back(read_rule(rules[i], i));
+        return make_table();
+    }
+
+private:
+    RuleTable make_table();
+
+    std::string string_field(const json& obj, const JsonPath& path, const char* key,
+                             bool required) const {
+        JsonPath here = path;
+        here.push_back(std::string(key));
+        if (!obj.contains(key) || obj[key].is_null()) {
+            if (required) fail(path, std::string("missing field \"") + key + "\"");
+            return {};
+        }
+        if (!obj[key].is_string()) fail(here, "must be a string");
+        std::string value = obj[key].get<std::string>();
+        if (required && value.empty()) fail(here, "must not be empty");
+        return value;
+    }
+
+    std::vector<std::string> string_list(const json& obj, const JsonPath& path, const char* key) const {
+        JsonPath here = path;
+        here.push_back(std::string(key));
+        std::vector<std::string> out;
+        if (!obj.contains(key)) return out;
+        const json& list = obj[key];
+        if (!list.is_array()) fail(here, "must be an array of strings");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            JsonPath item = here;
+            item.push_back(i);
+            if (!list[i].is_string()) fail(item, "must be a string");
+            if (list[i].get<std::string>().empty()) fail(item, "must not be empty");
+            out.push_back(list[i].get<std::string>());
+        }
+        return out;
+    }
+
+    BasicCodePattern basic_pattern(const json& value, const JsonPath& path) const {
+        std::string s = value.is_number_integer() ? std::to_string(value.get<long long>())
+                        : value.is_string()       ? value.get<std::string>()
+                                                  : std::string();
+        bool ok = s.size() == 3 && (s[0] == '2' || s[0] == '3' || s[0] == '4' || s[0] == '5');
+        BasicCodePattern p;
+        if (ok && is_digit(s[1]) && is_digit(s[2])) {
+            p.low = p.high = std::stoi(s);
+        } else if (ok && is_digit(s[1]) && s[2] == 'x') {
+            p.low = digit(s[0]) * 100 + digit(s[1]) * 10;
+            p.high = p.low + 9;
+        } else if (ok && s[1] == 'x' && s[2] == 'x') {
+            p.low = digit(s[0]) * 100;
+            p.high = p.low + 99;
+        } else {
+            fail(path, "invalid basic code pattern \"" + s + "\" (expected like \"550\", \"55x\", \"5xx\")");
+        }
+        return p;
+    }
+
+    EnhancedCodePattern enhanced_pattern(const json& value, const JsonPath& path) const {
+        std::string s = value.is_string() ? value.get<std::string>() : std::string();
+        auto bad = [&]() {
+            fail(path, "invalid enhanced code pattern \"" + s +
+                           "\" (expected like \"5.7.26\", \"5.7.*\", \"5.*.*\", \"*.1.1\")");
+        };
+        std::vector<std::string> parts;
+        std::stringstream in(s);
+        for (std::string part; std::getline(in, part, '.');) parts.push_back(part);
+        if (parts.size() != 3 || s.back() == '.') bad();
+        EnhancedCodePattern p;
+        int* fields[3] = {&p.klass, &p.subject, &p.detail};
+        for (int i = 0; i < 3; ++i) {
+            const std::string& part = parts[i];
+            if (part == "*") continue;
+            if (part.empty() || part.size() > 3 ||
+                !std::all_of(part.begin(), part.end(), is_digit))
+                bad();
+            *fields[i] = std::stoi(part);
+        }
+        if (p.klass != -1 && p.klass != 2 && p.klass != 4 && p.klass != 5) bad();
+        // Wildcards run from the right: "5.*.1" says nothing useful.
+        if ((p.subject == -1 && p.detail != -1 && p.klass != -1) || (p.klass == -1 && p.subject == -1))
+            bad();
+        return p;
+    }
+
+    void check_vocabulary(const JsonPath& path, const std::string& value, bool (*valid)(std::string_view),
+                          const char* what) const {
+        if (!valid(value)) fail(path, std::string("unknown ") + what + " \"" + value + "\"");
+    }
+
+    Rule read_rule(const json& obj, std::size_t index) const {
+        JsonPath path{std::string("rules"), index};
+        if (!obj.is_object()) fail(path, "a rule must be an object");
+        static const char* const k_fields[] = {"id",      "match",     "priority", "type",
+                                               "reason",  "cause",     "action",   "meaning",
+                                               "fix",     "provider",  "blocklist", "examples",
+                                               "comment"};
+        for (const auto& [key, value] : obj.items()) {
+            if (std::none_of(std::begin(k_fields), std::end(k_fields),
+                             [&](const char* f) { return key == f; })) {
+                JsonPath here = path;
+                here.push_back(key);
+                fail(here, "unknown field");
+            }
+        }
+        Rule rule;
+        rule.origin = m_name + ":" + line_column(m_text, json_value_offset(m_text, path));
+        rule.id = string_field(obj, path, "id", true);
+        auto field_path = [&](const char* key) {
+            JsonPath p = path;
+            p.push_back(std::string(key));
+            return p;
+        };
+        if (!std::all_of(rule.id.begin(), rule.id.end(), [](char c) {
+                return (c >= 'a' && c <= 'z') || is_digit(c) || c == '.' || c == '_' || c == '-';
+            }))
+            fail(field_path("id"), "invalid id \"" + rule.id + "\" (use a-z, 0-9, '.', '_', '-')");
+
+        read_match(obj, path, rule);
+        if (obj.contains("priority")) {
+            if (!obj["priority"].is_number_integer()) fail(field_path("priority"), "must be an integer");
+            rule.priority = obj["priority"].get<int>();
+        }
+        rule.type = string_field(obj, path, "type", true);
+        check_vocabulary(field_path("type"), rule.type, is_bounce_type, "bounce type");
+        rule.reason = string_field(obj, path, "reason", true);
+        check_vocabulary(field_path("reason"), rule.reason, is_reason, "reason");
+        rule.cause = string_field(obj, path, "cause", true);
+        check_vocabulary(field_path("cause"), rule.cause, is_cause, "cause");
+        rule.action = string_field(obj, path, "action", true);
+        check_vocabulary(field_path("action"), rule.action, is_action, "action");
+        rule.meaning = string_field(obj, path, "meaning", true);
+        rule.fix = string_field(obj, path, "fix", true);
+        rule.provider = string_field(obj, path, "provider", false);
+        rule.blocklist = string_field(obj, path, "blocklist", false);
+        rule.examples = string_list(obj, path, "examples");
+        if (rule.examples.empty()) fail(path, "missing field \"examples\" (at least one reply this rule must match)");
+        return rule;
+    }
+
+    void read_match(const json& obj, const JsonPath& path, Rule& rule) const {
+        JsonPath mpath = path;
+        mpath.push_back(std::string("match"));
+        if (!obj.contains("match")) fail(path, "missing field \"match\"");
+        const json& match = obj["match"];
+        if (!match.is_object()) fail(mpath, "must be an object");
+        for (const auto& [key, value] : match.items()) {
+            if (key != "basic" && key != "enhanced" && key != "text" && key != "remote_host") {
+                JsonPath here = mpath;
+                here.push_back(key);
+                fail(here, "unknown field (expected basic, enhanced, text, remote_host)");
+            }
+        }
+        if (match.contains("basic")) {
+            JsonPath here = mpath;
+            here.push_back(std::string("basic"));
+            if (!match["basic"].is_array() || match["basic"].empty()) fail(here, "must be a non-empty array");
+            for (std::size_t i = 0; i < match["basic"].size(); ++i) {
+                JsonPath item = here;
+                item.push_back(i);
+                rule.basic.push_back(basic_pattern(match["basic"][i], item));
+            }
+        }
+        if (match.contains("enhanced")) {
+            JsonPath here = mpath;
+            here.push_back(std::string("enhanced"));
+            if (!match["enhanced"].is_array() || match["enhanced"].empty())
+                fail(here, "must be a non-empty array");
+            for (std::size_t i = 0; i < match["enhanced"].size(); ++i) {
+                JsonPath item = here;
+                item.push_back(i);
+                rule.enhanced.push_back(enhanced_pattern(match["enhanced"][i], item));
+            }
+        }
+        rule.text = string_list(match, mpath, "text");
+        rule.remote_host = string_field(match, mpath, "remote_host", false);
+        if (rule.basic.empty() && rule.enhanced.empty() && rule.text.empty() && rule.remote_host.empty())
+            fail(mpath, "a match needs at least one of basic, enhanced, text, remote_host");
+        if (m_check_patterns) check_patterns(mpath, rule);
+    }
+
+    void check_patterns(const JsonPath& mpath, const Rule& rule) const {
+        RE2::Options options;
+        options.set_case_sensitive(false);
+        options.set_log_errors(false);
+        for (std::size_t i = 0; i < rule.text.size(); ++i) {
+            RE2 re(rule.text[i], options);
+            if (!re.ok()) {
+                JsonPath item = mpath;
+                item.push_back(std::string("text"));
+                item.push_back(i);
+                fail(item, "invalid pattern: " + re.error());
+            }
+        }
+        if (!rule.remote_host.empty()) {
+            RE2 re(rule.remote_host, options);
+            if (!re.ok()) {
+                JsonPath item = mpath;
+                item.push_back(std::string("remote_host"));
+                fail(item, "invalid pattern: " + re.error());
+            }
+        }
+    }
+
+public:
+    bool m_check_patterns = true;
+
+private:
+    std::string_view m_text;
+    std::string m_name;
+    std::vector<Rule> m_table;
+};
+
+}  // namespace
+
+int BasicCodePattern::specificity() const {
+    int width = high - low;
+    return width == 0 ? 30 : width < 10 ? 20 : 10;
+}
+
+bool EnhancedCodePattern::matches(std::string_view code) const {
+    if (!is_enhanced_code(code)) return false;
+    int parts[3] = {0, 0, 0};
+    int part = 0;
+    for (char c : code) {
+        if (c == '.') {
+            ++part;
+        } else {
+            parts[part] = parts[part] * 10 + (c - '0');
+        }
+    }
+    return (klass == -1 || klass == parts[0]) && (subject == -1 || subject == parts[1]) &&
+           (detail == -1 || detail == parts[2]);
+}
+
+int EnhancedCodePattern::specificity() const {
+    if (detail != -1) return klass == -1 ? 280 : 300;
+    return subject != -1 ? 200 : 100;
+}
+
+int Rule::specificity() const {
+    int score = 0;
+    if (!text.empty()) score += 1000;
+    if (!remote_host.empty()) score += 400;
+    // When a rule lists several codes, the least specific one counts.
+    if (!enhanced.empty()) {
+        int least = 1000;
+        for (const auto& p : enhanced) least = std::min(least, p.specificity());
+        score += least;
+    }
+    if (!basic.empty()) {
+        int least = 1000;
+        for (const auto& p : basic) least = std::min(least, p.specificity());
+        score += least;
+    }
+    return score;
+}
+
+RuleTable RuleFileReader::make_table() {
+    RuleTable table;
+    for (Rule& rule : m_table) {
+        if (const Rule* existing = table.find(rule.id)) {
+            throw Error(rule.origin + ": rule id \"" + rule.id + "\" is already used at " +
+                        existing->origin);
+        }
+        table.add(std::move(rule));
+    }
+    return table;
+}
+
+RuleTable RuleTable::parse(std::string_view json_text, const std::string& name) {
+    return RuleFileReader(json_text, name).read();
+}
+
+RuleTable RuleTable::load_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot read rule file: " + std::strerror(errno));
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (in.bad()) throw Error(path + ": cannot read rule file: " + std::strerror(errno));
+    return parse(content.str(), path);
+}
+
+const RuleTable& RuleTable::embedded() {
+    // Built once, on first use; the embedded files are checked by `rules check` in CI.
+    static const RuleTable table = [] {
+        RuleTable all;
+        for (const EmbeddedFile& file : embedded_rule_files()) {
+            all.append(parse(file.content, std::string(file.name)));
+        }
+        return all;
+    }();
+    return table;
+}
+
+void RuleTable::add(Rule rule) {
+    m_index.emplace(rule.id, m_rules.size());
+    m_rules.push_back(std::move(rule));
+}
+
+void RuleTable::layer(const RuleTable& other) {
+    for (const Rule& rule : other.m_rules) {
+        auto it = m_index.find(rule.id);
+        if (it != m_index.end()) {
+            m_rules[it->second] = rule;
+        } else {
+            add(rule);
+        }
+    }
+}
+
+void RuleTable::append(const RuleTable& other) {
+    for (const Rule& rule : other.m_rules) {
+        if (const Rule* existing = find(rule.id)) {
+            throw Error(rule.origin + ": rule id \"" + rule.id + "\" is already used at " +
+                        existing->origin);
+        }
+        add(rule);
+    }
+}
+
+const Rule* RuleTable::find(std::string_view id) const {
+    auto it = m_index.find(std::string(id));
+    return it == m_index.end() ? nullptr : &m_rules[it->second];
+}
+
+}  // namespace bouncediag
