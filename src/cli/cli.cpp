@@ -38,15 +38,16 @@ void add_options(CLI::App& app, Options& o) {
         ->check(CLI::IsMember({"auto", "always", "never"}));
     app.add_option("--rules", o.rules_file, "Use this rule file instead of the built-in table");
     app.add_option("--extra-rules", o.extra_rules,
-                   "Layer this rule file on top (a rule with an existing id replaces it)");
+                   "Layer this rule file on top (a rule with an existing id replaces it)")
+        ->allow_extra_args(false);
     app.add_option("--input", o.input_mode,
                    "What the inputs hold: auto, email, mbox, lines (each line a reply)")
         ->check(CLI::IsMember({"auto", "email", "mbox", "lines"}));
-    app.add_option("--fields", o.fields, "TSV columns, comma-separated (see docs)")->delimiter(',');
+    app.add_option("--fields", o.fields, "TSV columns, comma-separated (see docs)")->delimiter(',')->allow_extra_args(false);
     app.add_option("--type", o.types, "Only results of these types: hard, soft, none, unknown")
-        ->delimiter(',');
-    app.add_option("--cause", o.causes, "Only results with these causes")->delimiter(',');
-    app.add_option("--action", o.actions, "Only results with these actions")->delimiter(',');
+        ->delimiter(',')->allow_extra_args(false);
+    app.add_option("--cause", o.causes, "Only results with these causes")->delimiter(',')->allow_extra_args(false);
+    app.add_option("--action", o.actions, "Only results with these actions")->delimiter(',')->allow_extra_args(false);
     app.add_flag("--line-buffered", o.line_buffered, "Flush after every result");
     app.add_flag("-q,--quiet", o.quiet, "No prompts or progress on stderr");
 

@@ -1,0 +1,66 @@
+#include "bouncediag/classifier.h"
+
+#include <gtest/gtest.h>
+
+#include "bouncediag/diagnose.h"
+#include "bouncediag/rule_table.h"
+
+namespace bouncediag {
+namespace {
+
+class ClassifierTest : public testing::Test {
+protected:
+    ClassifierTest()
+        : m_table(RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) +
+                                       "/tests/data/rules/small.json")),
+          m_classifier(m_table) {}
+
+    Diagnosis classify(const std::string& reply) { return m_classifier.classify(parse_reply(reply)); }
+
+    RuleTable m_table;
+    Classifier m_classifier;
+};
+
+TEST_F(ClassifierTest, TextRulesBeatCodeRules) {
+    Diagnosis d = classify("550 5.1.1 User unknown");
+    EXPECT_EQ(d.rule->id, "test.user-unknown-text");
+    EXPECT_EQ(d.matched_text, "User unknown");
+    EXPECT_EQ(d.action, "suppress");
+}
+
+TEST_F(ClassifierTest, ExactEnhancedCodeBeatsClassDefault) {
+    EXPECT_EQ(classify("550 5.1.1 gone").rule->id, "test.user-unknown");
+    EXPECT_EQ(classify("550 5.2.1 gone").rule->id, "test.class.5");
+}
+
+TEST_F(ClassifierTest, TypeFollowsTheReplyCodeAndSoftNeverSuppresses) {
+    Diagnosis d = classify("450 4.1.1 No such user here");
+    EXPECT_EQ(d.type, "soft");
+    EXPECT_EQ(d.reason, "userunknown");
+    EXPECT_EQ(d.action, "retry");
+}
+
+TEST_F(ClassifierTest, CodeLessTextTakesTheRuleType) {
+    Diagnosis d = classify("user unknown");
+    EXPECT_EQ(d.type, "hard");
+    EXPECT_EQ(d.action, "suppress");
+}
+
+TEST_F(ClassifierTest, UnknownTextHasNoRule) {
+    Diagnosis d = classify("the weather is nice");
+    EXPECT_FALSE(d.matched());
+    EXPECT_EQ(d.type, "unknown");
+    EXPECT_EQ(d.reason, "undefined");
+}
+
+TEST_F(ClassifierTest, BlocklistAndProviderComeFromTheRule) {
+    Diagnosis d = classify("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org");
+    EXPECT_EQ(d.blocklist, "Spamhaus ZEN");
+    EXPECT_EQ(d.action, "request-delisting");
+    Diagnosis g = classify("550 5.7.26 Unauthenticated email from example.com is not accepted due to the sender domain's DMARC policy");
+    EXPECT_EQ(g.provider, "Google Gmail");
+    EXPECT_EQ(g.action, "fix-authentication");
+}
+
+}  // namespace
+}  // namespace bouncediag
