@@ -1,7 +1,299 @@
 #include "bouncediag/bounce_email.h"
 
+#include <re2/re2.h>
+
+#include <algorithm>
+
+#include "bounce_formats.h"
+#include "mime.h"
+
 namespace bouncediag {
 
-BounceEmail read_bounce_email(std::string_view) { return {}; }
+namespace {
+
+using detail::clean_address;
+
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = lower(c);
+    return out;
+}
+
+bool icontains(std::string_view hay, std::string_view needle) {
+    if (needle.empty()) return true;
+    auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
+                          [](char a, char b) { return lower(a) == lower(b); });
+    return it != hay.end();
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && icontains(a, b);
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// "smtp; 550 ..." -> "550 ..."; "dns; mx.example.com" -> "mx.example.com" (RFC 3464 2.1.2).
+std::string strip_type(std::string_view value) {
+    std::string v = mime::unfold(value);
+    std::size_t semi = v.find(';');
+    if (semi != std::string::npos && semi < 20) {
+        std::string_view type = trim(std::string_view(v).substr(0, semi));
+        bool is_type = !type.empty() && std::all_of(type.begin(), type.end(), [](char c) {
+            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+        });
+        if (is_type) return std::string(trim(std::string_view(v).substr(semi + 1)));
+    }
+    return std::string(trim(v));
+}
+
+// One group of DSN fields ("per-message" or "per-recipient", RFC 3464 section 2).
+struct DsnRecipient {
+    std::string final_recipient, original_recipient, action, status, diagnostic, remote_mta,
+        last_attempt;
+    bool has_diagnostic_field = false;
+};
+
+struct Dsn {
+    std::string reporting_mta, queue_id;
+    std::vector<DsnRecipient> recipients;
+};
+
+void read_dsn(std::string_view body, Dsn& dsn) {
+    mime::Headers fields = mime::parse_headers(body);
+    DsnRecipient* cur = nullptr;
+    for (const mime::Field& f : fields.fields) {
+        std::string name = to_lower(f.name);
+        bool starts_recipient = name == "final-recipient" || name == "original-recipient";
+        if (starts_recipient) {
+            // A recipient group starts with either field; a repeated one starts the next group
+            // (some MTAs omit the blank line between groups).
+            bool repeat =
+                cur && ((name == "final-recipient" && !cur->final_recipient.empty()) ||
+                        (name == "original-recipient" &&
+                         (!cur->original_recipient.empty() || !cur->final_recipient.empty())));
+            if (!cur || repeat) {
+                dsn.recipients.emplace_back();
+                cur = &dsn.recipients.back();
+            }
+            std::string addr = clean_address(strip_type(f.value));
+            if (name == "final-recipient")
+                cur->final_recipient = addr;
+            else
+                cur->original_recipient = addr;
+            continue;
+        }
+        if (name == "reporting-mta") {
+            dsn.reporting_mta = strip_type(f.value);
+        } else if (name == "x-postfix-queue-id" || name == "x-queue-id") {
+            dsn.queue_id = mime::unfold(f.value);
+        } else if (!cur) {
+            continue;
+        } else if (name == "action") {
+            cur->action = to_lower(trim(mime::unfold(f.value)));
+            if (std::size_t sp = cur->action.find_first_of(" ("); sp != std::string::npos)
+                cur->action.resize(sp);
+        } else if (name == "status") {
+            std::string st = mime::unfold(f.value);
+            std::size_t sp = st.find_first_of(" (");
+            cur->status = std::string(trim(std::string_view(st).substr(0, sp)));
+        } else if (name == "diagnostic-code") {
+            cur->diagnostic = strip_type(f.value);
+            cur->has_diagnostic_field = true;
+        } else if (name == "remote-mta") {
+            cur->remote_mta = strip_type(f.value);
+        } else if (name == "last-attempt-date") {
+            cur->last_attempt = mime::unfold(f.value);
+        }
+    }
+}
+
+// RFC 3834 auto-replies and the vacation wording of mailers that do not set Auto-Submitted.
+bool looks_like_vacation(const mime::Headers& h, std::string_view subject, std::string_view text) {
+    std::string_view auto_submitted = h.get("Auto-Submitted");
+    if (icontains(auto_submitted, "auto-replied")) return true;
+    if (h.has("X-Autoreply") || h.has("X-Autorespond") ||
+        icontains(h.get("X-Auto-Response-Suppress"), "oof") || h.has("X-Vacation"))
+        return true;
+    static const RE2 k_subject(
+        "(?i)(out of (the )?office|auto(matic|matisch)?[- ]?(reply|response|antwort|"
+        "respuesta|risposta)|r[ée]ponse automatique|respuesta autom[aá]tica|risposta "
+        "automatica|abwesenheit|vacation|away from|on leave|absence|自動応答|自動返信|不在)");
+    if (RE2::PartialMatch(subject, k_subject)) return true;
+    static const RE2 k_body(
+        "(?i)(i am (currently )?(out of the office|away|on (vacation|holiday|leave))|"
+        "i('m| am) out of (the )?office|ich bin (derzeit )?(nicht im büro|abwesend)|"
+        "je suis absent)");
+    return RE2::PartialMatch(text.substr(0, 2000), k_body);
+}
+
+// The fields of the returned message, from its headers.
+void fill_original(const mime::Headers& h, ReturnedMessage& out) {
+    if (out.message_id.empty())
+        out.message_id = std::string(trim(mime::unfold(h.get("Message-ID"))));
+    if (out.from.empty()) out.from = mime::decode_header(h.get("From"));
+    if (out.to.empty()) out.to = mime::decode_header(h.get("To"));
+    if (out.subject.empty()) out.subject = mime::decode_header(h.get("Subject"));
+    if (out.date.empty()) out.date = mime::unfold(h.get("Date"));
+}
+
+// Returned headers quoted inline in the text after the report ("--- Below this line is a
+// copy of the message." and similar): the first header block after the report section.
+void original_from_text(std::string_view text, ReturnedMessage& out) {
+    std::string_view report = detail::report_section(text);
+    std::string_view rest = text.substr(report.size());
+    static const RE2 k_header_start(
+        "(?m)^((?:Return-Path|Received|Message-I[Dd]|From|To|Subject|Date|DKIM-Signature|"
+        "MIME-Version|Delivered-To|Reply-To|Content-Type):[ \t])");
+    re2::StringPiece match;
+    if (!RE2::PartialMatch(re2::StringPiece(rest.data(), rest.size()), k_header_start, &match))
+        return;
+    std::size_t start = static_cast<std::size_t>(match.data() - rest.data());
+    std::string_view block = rest.substr(start);
+    std::size_t blank = block.find("\n\n");
+    if (blank != std::string_view::npos) block = block.substr(0, blank + 1);
+    mime::Headers h = mime::parse_headers(block);
+    fill_original(h, out);
+}
+
+bool same_address(std::string_view a, std::string_view b) {
+    return iequals(a, b);
+}
+
+}  // namespace
+
+BounceEmail read_bounce_email(std::string_view raw) {
+    BounceEmail result;
+    try {
+        std::string email = mime::normalize_line_endings(raw);
+        mime::Message msg = mime::scan(email);
+        std::string subject = mime::decode_header(msg.headers.get("Subject"));
+        std::string from = mime::decode_header(msg.headers.get("From"));
+
+        // The report's own text: plain parts first; HTML only when there is no plain text.
+        std::string text, html_text;
+        std::vector<const mime::Part*> dsn_parts, arf_parts;
+        bool have_returned_headers = false;
+        for (const mime::Part& p : msg.parts) {
+            switch (p.role) {
+                case mime::PartRole::text:
+                    (p.is_html ? html_text : text).append(p.text).append("\n");
+                    break;
+                case mime::PartRole::delivery_status:
+                    dsn_parts.push_back(&p);
+                    break;
+                case mime::PartRole::feedback_report:
+                    arf_parts.push_back(&p);
+                    break;
+                case mime::PartRole::returned_headers:
+                    fill_original(p.headers, result.original);
+                    have_returned_headers = true;
+                    break;
+                default:
+                    break;
+            }
+        }
+        if (text.find_first_not_of(" \n\t") == std::string::npos) text = html_text;
+        if (!have_returned_headers) original_from_text(text, result.original);
+
+        detail::TextContext ctx{subject, from, text, result.original.to};
+
+        // ARF feedback reports (RFC 5965 section 3.1).
+        if (!arf_parts.empty() || msg.content_type.report_type == "feedback-report") {
+            for (const mime::Part* p : arf_parts) {
+                mime::Headers f = mime::parse_headers(p->text);
+                BounceRecipient r;
+                r.kind = ReportKind::feedback;
+                r.format = "arf";
+                r.feedback_type = to_lower(trim(mime::unfold(f.get("Feedback-Type"))));
+                std::string rcpt = clean_address(strip_type(f.get("Original-Rcpt-To")));
+                if (rcpt.empty()) rcpt = clean_address(strip_type(f.get("Removal-Recipient")));
+                if (rcpt.empty()) rcpt = clean_address(result.original.to);
+                r.recipient = rcpt;
+                r.reporting_mta = strip_type(f.get("Reporting-MTA"));
+                r.diagnostic = "feedback report: " + r.feedback_type;
+                result.recipients.push_back(std::move(r));
+            }
+            if (!result.recipients.empty()) return result;
+        }
+
+        // RFC 3464 delivery status notifications.
+        Dsn dsn;
+        for (const mime::Part* p : dsn_parts) read_dsn(p->text, dsn);
+        std::vector<detail::TextRecipient> text_recipients;
+        std::string text_format;
+        bool text_read = false;
+        auto read_text = [&]() -> std::vector<detail::TextRecipient>& {
+            if (!text_read) {
+                text_recipients = detail::read_text_bounce(ctx, text_format);
+                text_read = true;
+            }
+            return text_recipients;
+        };
+        for (DsnRecipient& d : dsn.recipients) {
+            BounceRecipient r;
+            r.format = "rfc3464";
+            r.recipient = d.final_recipient.empty() ? d.original_recipient : d.final_recipient;
+            r.original_recipient = d.original_recipient;
+            r.dsn_action = d.action;
+            r.status = d.status;
+            r.diagnostic = d.diagnostic;
+            r.remote_mta = d.remote_mta;
+            r.reporting_mta = dsn.reporting_mta;
+            r.last_attempt_date = d.last_attempt;
+            r.queue_id = dsn.queue_id;
+            if (r.diagnostic.empty()) {
+                // No Diagnostic-Code: the human-readable part usually says more.
+                for (const detail::TextRecipient& t : read_text()) {
+                    if (same_address(t.address, r.recipient) ||
+                        same_address(t.address, r.original_recipient) || read_text().size() == 1) {
+                        r.diagnostic = t.diagnostic;
+                        if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
+                        break;
+                    }
+                }
+            }
+            if (r.recipient.empty()) continue;
+            result.recipients.push_back(std::move(r));
+        }
+        if (!result.recipients.empty()) return result;
+
+        // MTA-specific human-readable formats.
+        for (detail::TextRecipient& t : read_text()) {
+            BounceRecipient r;
+            r.format = text_format;
+            r.recipient = std::move(t.address);
+            r.diagnostic = std::move(t.diagnostic);
+            r.remote_mta = std::move(t.remote_mta);
+            r.status = std::move(t.status);
+            r.dsn_action = "failed";
+            result.recipients.push_back(std::move(r));
+        }
+        if (!result.recipients.empty()) return result;
+
+        // Auto-replies: the recipient is whoever answered.
+        if (looks_like_vacation(msg.headers, subject, text)) {
+            BounceRecipient r;
+            r.kind = ReportKind::vacation;
+            r.format = "rfc3834";
+            r.recipient = clean_address(from);
+            r.diagnostic = subject;
+            result.recipients.push_back(std::move(r));
+        }
+    } catch (...) {
+        // Malformed input must never escape as an exception (bad_alloc included): whatever was
+        // read so far is the answer.
+    }
+    return result;
+}
 
 }  // namespace bouncediag

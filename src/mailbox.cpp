@@ -7,8 +7,12 @@ namespace {
 // Position just after the line that starts at `pos` (past LF, CRLF or a bare CR).
 std::size_t next_line(std::string_view data, std::size_t pos) {
     while (pos < data.size() && data[pos] != '\n' && data[pos] != '\r') ++pos;
-    if (pos < data.size() && data[pos] == '\r') ++pos;
-    if (pos < data.size() && data[pos] == '\n' && (pos == 0 || data[pos - 1] != '\n')) ++pos;
+    if (pos < data.size() && data[pos] == '\r') {
+        ++pos;
+        if (pos < data.size() && data[pos] == '\n') ++pos;
+    } else if (pos < data.size()) {
+        ++pos;
+    }
     return pos;
 }
 
@@ -18,7 +22,9 @@ bool is_blank_line_at(std::string_view data, std::size_t pos) {
 
 }  // namespace
 
-bool looks_like_mbox(std::string_view data) { return data.starts_with("From "); }
+bool looks_like_mbox(std::string_view data) {
+    return data.starts_with("From ");
+}
 
 bool looks_like_email(std::string_view data) {
     std::size_t pos = 0;
@@ -34,8 +40,8 @@ MboxSplitter::MboxSplitter(std::string_view data) : m_data(data) {}
 bool MboxSplitter::next(std::string_view& message) {
     while (m_pos < m_data.size()) {
         // Skip the envelope line (and any junk before the first one).
-        std::size_t start = m_data.substr(m_pos).starts_with("From ") ? next_line(m_data, m_pos)
-                                                                       : m_pos;
+        std::size_t start =
+            m_data.substr(m_pos).starts_with("From ") ? next_line(m_data, m_pos) : m_pos;
         // The message runs until a "From " line preceded by an empty line.
         std::size_t pos = start;
         bool prev_blank = false;

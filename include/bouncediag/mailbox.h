@@ -18,11 +18,11 @@ bool looks_like_email(std::string_view data);
 // the envelope line itself is excluded. ">From " quoting inside messages is undone by
 // read_bounce_email, so the views are passed on unchanged. Any line ending works.
 class MboxSplitter {
-public:
+  public:
     explicit MboxSplitter(std::string_view data);
     bool next(std::string_view& message);
 
-private:
+  private:
     std::string_view m_data;
     std::size_t m_pos = 0;
 };

@@ -1,0 +1,353 @@
+#include "bounce_formats.h"
+
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <memory>
+
+namespace bouncediag::detail {
+
+namespace {
+
+char lower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower(b[i])) return false;
+    return true;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
+        s.remove_suffix(1);
+    return s;
+}
+
+re2::StringPiece piece(std::string_view s) {
+    return re2::StringPiece(s.data(), s.size());
+}
+std::string_view view(re2::StringPiece s) {
+    return std::string_view(s.data(), s.size());
+}
+
+std::vector<std::string_view> split_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos) eol = text.size();
+        lines.push_back(text.substr(pos, eol - pos));
+        pos = eol + 1;
+    }
+    return lines;
+}
+
+// A human-readable bounce format, as data. Formats are tried in order; the first whose
+// `detect` pattern matches (subject, From or text) reads the email. The generic format at the
+// end has no detect pattern and relies on the common shapes alone.
+struct FormatSpec {
+    const char* name;
+    const char* detect;     // RE2 on "Subject: ...\nFrom: ...\n\n<text>"; null: always
+    const char* begin;      // RE2 on a line: the failure section starts after it; null: at once
+    const char* end;        // RE2 on a line: the failure section ends before it; null: generic
+    const char* recipient;  // RE2 on a line, capture 1 = address, 2 = rest of the line
+};
+
+// Address forms accepted inside recipient patterns.
+#define ADDR "([^<>\\s\"(),;:]+@[A-Za-z0-9\\[][A-Za-z0-9.:\\]-]*[A-Za-z0-9\\]])"
+
+// The shapes nearly every MTA uses for the recipient line of its failure list.
+const char* const k_generic_recipient =
+    // <a@b>: text / <a@b>... text / <a@b> (expanded from <c@d>): text / a@b: text / a@b
+    "^\\s*(?:[-*]\\s+)?<?" ADDR
+    ">?(?:\\s*\\(expanded from[^)]*\\))?(?:\\s*[:.,;]+\\s*(.*)|\\s*$|\\s+\\((.*))";
+
+const FormatSpec k_formats[] = {
+    // Labelled recipient lines: "Recipient address: a@b", "Failed recipient: <a@b>",
+    // "Original-Recipient: rfc822;a@b" (inline DSN text), "Invalid recipient: ...".
+    {"labelled", nullptr, nullptr, nullptr,
+     "(?i)^\\s*(?:(?:original|final|failed|invalid|unknown|bad|intended)[- ])?(?:recipient|"
+     "address|addressee|rcpt to|e-?mail address|destinataire|empfänger)(?:\\(s\\)| "
+     "address(?:es)?)?\\s*[:=]\\s*(?:rfc822;\\s*)?<?" ADDR ">?\\s*(.*)$"},
+    // "Your message to <a@b> ..." and "Delivery to a@b failed" style sentences.
+    {"sentence", nullptr, nullptr, nullptr,
+     "(?i)^\\s*(?:your (?:message|mail|e-?mail) (?:to|for)|delivery to(?: the following "
+     "recipient)?|could not deliver (?:mail|message) to|unable to deliver (?:mail|message) "
+     "to|message to|mail to|undeliverable to)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
+};
+
+// Lines that start the returned message (or its headers) inside the text.
+const RE2& end_marker() {
+    static const RE2 re(
+        "(?i)^\\s*(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|message "
+        "follows|headers? follow|below this line|returned message|rejected message|message "
+        "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
+        "below this line is a copy|original message (?:headers|follows)|content-type: "
+        "message/rfc822|------ this is a copy|\\*\\*\\* original message|the header of the "
+        "original message|message headers follow|--- the header)");
+    return re;
+}
+
+const RE2& header_line() {
+    static const RE2 re(
+        "(?i)^(?:Return-Path|Received|DKIM-Signature|Message-I[Dd]|X-[A-Za-z0-9-]+|From|To|"
+        "Subject|Date|MIME-Version|Delivered-To|Reply-To|Content-Type|Sender|References|"
+        "Authentication-Results|ARC-[A-Za-z-]+):\\s");
+    return re;
+}
+
+bool is_header_continuation(std::string_view line) {
+    return !line.empty() && (line.front() == ' ' || line.front() == '\t');
+}
+
+// Lines carrying an SMTP reply code: basic (RFC 5321) or enhanced (RFC 3463).
+const RE2& code_re() {
+    static const RE2 re(
+        "(?:^|[^0-9A-Za-z.#/=-])([245][0-9][0-9](?:[ "
+        "-]|$)|#?[245]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
+    return re;
+}
+
+const RE2& remote_host_re() {
+    static const RE2 re(
+        "(?i)(?:remote host|host|server|mx)\\s+\\[?([A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z0-9-]+)\\]?"
+        "(?:\\s*\\[[0-9A-Fa-f.:]+\\])?\\s*(?:said|:|\\()");
+    return re;
+}
+
+// Addresses that never are the failed recipient.
+bool is_system_address(std::string_view addr) {
+    static const RE2 re(
+        "(?i)^(?:mailer-daemon|postmaster|mail-daemon|maildaemon|noreply|"
+        "no-reply|bounces?|double-bounce)@");
+    return RE2::PartialMatch(piece(addr), re);
+}
+
+struct Block {
+    std::string address;
+    std::vector<std::string_view> lines;
+};
+
+// Joins lines into one text with single spaces.
+std::string join(const std::vector<std::string_view>& lines, std::size_t from, std::size_t to) {
+    std::string out;
+    for (std::size_t i = from; i < to && i < lines.size(); ++i) {
+        std::string_view l = trim(lines[i]);
+        if (l.empty()) continue;
+        if (!out.empty()) out.push_back(' ');
+        out.append(l);
+    }
+    return out;
+}
+
+// The reply text of a block: from the first reply code to the end of its paragraph, or the
+// block's own words when it carries no code.
+std::string diagnostic_of(const std::vector<std::string_view>& lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        re2::StringPiece m;
+        if (!RE2::PartialMatch(piece(lines[i]), code_re(), &m)) continue;
+        std::size_t end = i + 1;
+        while (end < lines.size() && !trim(lines[end]).empty() &&
+               !trim(lines[end]).starts_with(">>>") && !trim(lines[end]).starts_with("<<<"))
+            ++end;
+        std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
+        if (!first.empty() && first.front() == '#') first.erase(0, 1);
+        std::string rest = join(lines, i + 1, end);
+        if (!rest.empty()) first += " " + rest;
+        return std::string(trim(first));
+    }
+    std::string all = join(lines, 0, lines.size());
+    if (all.size() > 1000) all.resize(1000);
+    return all;
+}
+
+std::string remote_of(const std::vector<std::string_view>& lines) {
+    for (std::string_view l : lines) {
+        std::string host;
+        if (RE2::PartialMatch(piece(l), remote_host_re(), &host) &&
+            host.find('.') != std::string::npos)
+            return host;
+    }
+    return {};
+}
+
+class Reader {
+  public:
+    Reader(const TextContext& ctx, const RE2& recipient, const RE2* begin, const RE2* end)
+        : m_ctx(ctx), m_recipient(recipient), m_begin(begin), m_end(end) {}
+
+    std::vector<TextRecipient> read() {
+        std::vector<std::string_view> lines = split_lines(m_ctx.text);
+        std::size_t start = 0;
+        if (m_begin) {
+            start = lines.size();
+            for (std::size_t i = 0; i < lines.size(); ++i)
+                if (RE2::PartialMatch(piece(lines[i]), *m_begin)) {
+                    start = i + 1;
+                    break;
+                }
+        }
+        std::vector<Block> blocks;
+        std::vector<std::string_view> preamble;
+        std::string sender = clean_address(m_ctx.from);
+        for (std::size_t i = start; i < lines.size(); ++i) {
+            std::string_view line = lines[i];
+            if (is_end(lines, i)) break;
+            re2::StringPiece addr, rest1, rest2;
+            RE2::Arg args[3] = {&addr, &rest1, &rest2};
+            const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
+            int n = std::min(3, m_recipient.NumberOfCapturingGroups());
+            if (RE2::PartialMatchN(piece(line), m_recipient, argv, n)) {
+                std::string a = clean_address(view(addr));
+                if (!a.empty() && !is_system_address(a) && !iequals(a, sender)) {
+                    Block* b = nullptr;
+                    for (Block& existing : blocks)
+                        if (iequals(existing.address, a)) b = &existing;
+                    if (!b) {
+                        blocks.push_back({a, {}});
+                        b = &blocks.back();
+                    }
+                    std::string_view rest = view(rest1).empty() ? view(rest2) : view(rest1);
+                    if (!trim(rest).empty()) b->lines.push_back(rest);
+                    m_current = b - blocks.data();
+                    continue;
+                }
+            }
+            if (m_current == k_none) {
+                preamble.push_back(line);
+            } else {
+                blocks[m_current].lines.push_back(line);
+            }
+        }
+        std::vector<TextRecipient> out;
+        for (Block& b : blocks) {
+            TextRecipient r;
+            r.address = b.address;
+            r.diagnostic = diagnostic_of(b.lines);
+            if (r.diagnostic.empty() || !RE2::PartialMatch(piece(r.diagnostic), code_re())) {
+                // The reason is sometimes stated once, before the list of addresses.
+                std::string pre = diagnostic_of(preamble);
+                if (RE2::PartialMatch(piece(pre), code_re()) || r.diagnostic.empty())
+                    r.diagnostic = r.diagnostic.empty() ? pre : r.diagnostic + " " + pre;
+            }
+            r.remote_mta = remote_of(b.lines);
+            out.push_back(std::move(r));
+        }
+        return out;
+    }
+
+  private:
+    static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
+
+    bool is_end(const std::vector<std::string_view>& lines, std::size_t i) const {
+        std::string_view line = lines[i];
+        if (m_end && RE2::PartialMatch(piece(line), *m_end)) return true;
+        if (RE2::PartialMatch(piece(line), end_marker())) return true;
+        // An unannounced header block: a header line followed by another or a continuation.
+        if (RE2::PartialMatch(piece(line), header_line()) && i + 1 < lines.size() &&
+            (RE2::PartialMatch(piece(lines[i + 1]), header_line()) ||
+             is_header_continuation(lines[i + 1])) &&
+            (i == 0 || trim(lines[i - 1]).empty()))
+            return true;
+        return false;
+    }
+
+    const TextContext& m_ctx;
+    const RE2& m_recipient;
+    const RE2* m_begin;
+    const RE2* m_end;
+    std::size_t m_current = k_none;
+};
+
+struct CompiledFormat {
+    const FormatSpec* spec;
+    std::unique_ptr<RE2> detect, begin, end, recipient;
+};
+
+const std::vector<CompiledFormat>& compiled_formats() {
+    static const std::vector<CompiledFormat> formats = [] {
+        std::vector<CompiledFormat> v;
+        for (const FormatSpec& f : k_formats) {
+            CompiledFormat c;
+            c.spec = &f;
+            if (f.detect) c.detect = std::make_unique<RE2>(f.detect);
+            if (f.begin) c.begin = std::make_unique<RE2>(f.begin);
+            if (f.end) c.end = std::make_unique<RE2>(f.end);
+            c.recipient = std::make_unique<RE2>(f.recipient);
+            v.push_back(std::move(c));
+        }
+        return v;
+    }();
+    return formats;
+}
+
+}  // namespace
+
+std::string clean_address(std::string_view value) {
+    static const RE2 re("([^<>\\s\"(),;:\\[\\]]+@[A-Za-z0-9\\[][A-Za-z0-9.:\\]_-]*[A-Za-z0-9\\]])");
+    std::string addr;
+    if (!RE2::PartialMatch(piece(value), re, &addr)) {
+        // Local-only recipients ("rfc822; user") are still recipients.
+        std::string_view v = trim(value);
+        if (!v.empty() && v.front() == '<') v.remove_prefix(1);
+        if (!v.empty() && v.back() == '>') v.remove_suffix(1);
+        if (v.find_first_of(" \t<>") != std::string_view::npos) return {};
+        return std::string(v);
+    }
+    while (!addr.empty() && (addr.back() == '.' || addr.back() == ']')) {
+        if (addr.back() == ']' && addr.find('[') != std::string::npos) break;
+        addr.pop_back();
+    }
+    if (!addr.empty() && (addr.front() == '\'' || addr.front() == '`')) addr.erase(0, 1);
+    return addr;
+}
+
+std::string_view report_section(std::string_view text) {
+    std::vector<std::string_view> lines = split_lines(text);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        if (RE2::PartialMatch(piece(lines[i]), end_marker()))
+            return text.substr(0, lines[i].data() - text.data());
+    }
+    return text;
+}
+
+bool looks_like_failure_text(const TextContext& ctx) {
+    static const RE2 re(
+        "(?i)(undeliver|delivery (status notification|failure|failed|has failed|problem)|"
+        "returned mail|failure notice|mail delivery|non-?deliver|could not be delivered|"
+        "not be delivered|permanent error|delivery error|rejected|mail system error|"
+        "unzustellbar|non remis|échec|配信)");
+    return RE2::PartialMatch(piece(ctx.subject), re) || RE2::PartialMatch(piece(ctx.from), re);
+}
+
+std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string& format) {
+    std::string head = "Subject: " + std::string(ctx.subject) + "\nFrom: " + std::string(ctx.from);
+    static const RE2 generic(k_generic_recipient);
+    {
+        Reader reader(ctx, generic, nullptr, nullptr);
+        std::vector<TextRecipient> found = reader.read();
+        if (!found.empty()) {
+            format = "generic";
+            return found;
+        }
+    }
+    for (const CompiledFormat& f : compiled_formats()) {
+        if (f.detect && !RE2::PartialMatch(piece(head), *f.detect) &&
+            !RE2::PartialMatch(piece(ctx.text), *f.detect))
+            continue;
+        Reader reader(ctx, *f.recipient, f.begin.get(), f.end.get());
+        std::vector<TextRecipient> found = reader.read();
+        if (!found.empty()) {
+            format = f.spec->name;
+            return found;
+        }
+    }
+    return {};
+}
+
+}  // namespace bouncediag::detail

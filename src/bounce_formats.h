@@ -1,0 +1,41 @@
+// Readers for the human-readable parts of bounce emails: the MTAs' own formats (qmail, Exim,
+// Sendmail, Gmail, Exchange, ...) described as data in bounce_formats.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bouncediag::detail {
+
+// One failed recipient found in the text of a bounce, with the text that explains it.
+struct TextRecipient {
+    std::string address;
+    std::string diagnostic;  // the reply text (from its code on) or the error sentence
+    std::string remote_mta;  // the replying host when the text names it
+    std::string status;      // an enhanced status code the format states for the recipient
+};
+
+// What the reader knows about the email besides the text.
+struct TextContext {
+    std::string_view subject;
+    std::string_view from;
+    std::string_view text;         // the report's own text parts (HTML already stripped)
+    std::string_view returned_to;  // To: of the returned message, when known
+};
+
+// Finds the failed recipients in a human-readable bounce. `format` receives the name of the
+// format that recognised the text ("generic" for the fallback).
+std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string& format);
+
+// Whether the text alone says this is a delivery failure report (for bounces that name no
+// recipient, where the returned message's To: is the recipient).
+bool looks_like_failure_text(const TextContext& ctx);
+
+// The part of `text` before the returned message starts (the end-of-report markers).
+std::string_view report_section(std::string_view text);
+
+// Bare address out of "rfc822; <a@b>", "\"Name\" <a@b>", "a@b." and the like.
+std::string clean_address(std::string_view value);
+
+}  // namespace bouncediag::detail
