@@ -25,7 +25,7 @@ DEFAULT_TABLE = "/work/shared/reference/provider-codes.tsv"
 # None: the row is generic MTA / receiver wording, only its cause is checked.
 EXPECTED_PROVIDER = {
     "Google Gmail/Workspace": ["Google"],
-    "Microsoft 365/Exchange Online": ["Microsoft"],
+    "Microsoft 365/Exchange Online": ["Microsoft", "Outlook.com"],
     "Outlook.com/Hotmail (consumer)": ["Microsoft", "Outlook.com"],
     "Microsoft Exchange Server (on-premises)": ["Microsoft"],
     "Yahoo/AOL": ["Yahoo", "AOL"],
@@ -157,7 +157,7 @@ def load_rows(path):
 
 
 def run_bin(binary, replies):
-    proc = subprocess.run([binary, "--format", "json"], input="\n".join(replies) + "\n",
+    proc = subprocess.run([binary, "--format", "json", "--input", "lines", "-q"], input="\n".join(replies) + "\n",
                           capture_output=True, text=True)
     out = proc.stdout.strip()
     if not out:
