@@ -15,6 +15,14 @@ Diagnosis not_a_failure(std::string reason, std::string meaning) {
     return d;
 }
 
+// A failure the reporter is still retrying is temporary, whatever its text says; only a
+// permanent failure proves an address dead.
+void make_temporary(Diagnosis& d) {
+    if (d.type != "hard") return;
+    d.type = "soft";
+    if (d.action == "suppress") d.action = "retry";
+}
+
 bool is_success_action(std::string_view action) {
     return action == "delivered" || action == "relayed" || action == "expanded";
 }
@@ -32,13 +40,21 @@ Result diagnose_reply(std::string_view text, const Classifier& classifier) {
 Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
     Result result;
     result.format = event.format;
-    result.reply = parse_reply(event.reply);
-    // The log's own dsn= code stands in for a reply that carries none.
-    if (result.reply.enhanced_code.empty() && is_enhanced_code(event.status)) {
-        result.reply.enhanced_code = event.status;
+    if (event.kind == "complaint") {
+        result.diagnosis = not_a_failure(
+            "feedback", "A recipient reported this message as spam (a feedback-loop complaint); "
+                        "stop mailing this recipient.");
+        result.feedback_type = event.reply;
+    } else {
+        result.reply = parse_reply(event.reply);
+        // The log's own dsn= code stands in for a reply that carries none.
+        if (result.reply.enhanced_code.empty() && is_enhanced_code(event.status)) {
+            result.reply.enhanced_code = event.status;
+        }
+        if (result.reply.remote_host.empty()) result.reply.remote_host = event.relay;
+        result.diagnosis = classifier.classify(result.reply);
+        if (event.kind == "deferral") make_temporary(result.diagnosis);
     }
-    if (result.reply.remote_host.empty()) result.reply.remote_host = event.relay;
-    result.diagnosis = classifier.classify(result.reply);
     result.recipient = event.recipient;
     result.queue_id = event.queue_id;
     result.timestamp = event.timestamp;
@@ -71,10 +87,7 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
         } else {
             result.diagnosis = classifier.classify(result.reply);
             // RFC 3464 section 2.3.3: "delayed" means the MTA is still trying.
-            if (r.dsn_action == "delayed" && result.diagnosis.type == "hard") {
-                result.diagnosis.type = "soft";
-                if (result.diagnosis.action == "suppress") result.diagnosis.action = "retry";
-            }
+            if (r.dsn_action == "delayed") make_temporary(result.diagnosis);
         }
         result.recipient = r.recipient;
         result.original_recipient = r.original_recipient;

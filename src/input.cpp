@@ -11,26 +11,40 @@ InputMode detect_input_mode(std::string_view head) {
     return InputMode::lines;
 }
 
-bool diagnose_line(std::string_view line, const std::string& name, std::size_t line_number,
-                   bool force_reply, const Classifier& classifier, const ResultSink& sink) {
+LineDiagnoser::LineDiagnoser(const Classifier& classifier, std::string name, bool force_reply)
+    : m_classifier(classifier),
+      m_name(std::move(name)),
+      m_force_reply(force_reply),
+      m_reader(std::make_unique<LogReader>()) {}
+
+LineDiagnoser::~LineDiagnoser() = default;
+
+std::size_t LineDiagnoser::diagnose(std::string_view line, std::size_t number,
+                                    const ResultSink& sink) {
     line = trim(line);
-    if (line.empty()) return false;
-    Result result;
-    if (!force_reply) {
-        if (std::optional<LogEvent> event = extract_log_event(line)) {
-            result = diagnose_log_event(*event, classifier);
-        } else {
-            result = diagnose_reply(line, classifier);
-            // Ordinary text (a log line about a connection, a note) is no bounce.
-            if (!result.reply.has_code() && !result.diagnosed()) return false;
+    if (line.empty()) return 0;
+    auto emit = [&](Result&& result) {
+        result.input = m_name;
+        result.line = number;
+        sink(std::move(result));
+    };
+    if (!m_force_reply) {
+        m_events.clear();
+        switch (m_reader->read(line, m_events)) {
+            case LogLineKind::failure:
+                for (const LogEvent& event : m_events) emit(diagnose_log_event(event, m_classifier));
+                return m_events.size();
+            case LogLineKind::no_failure:
+                return 0;
+            case LogLineKind::other:
+                break;
         }
-    } else {
-        result = diagnose_reply(line, classifier);
     }
-    result.input = name;
-    result.line = line_number;
-    sink(std::move(result));
-    return true;
+    Result result = diagnose_reply(line, m_classifier);
+    // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
+    if (!m_force_reply && !result.reply.has_code() && !result.diagnosed()) return 0;
+    emit(std::move(result));
+    return 1;
 }
 
 namespace {
@@ -70,7 +84,7 @@ InputStats diagnose_content(std::string_view content, const std::string& name, I
         }
         case InputMode::lines:
         case InputMode::detect: {
-            const bool force = requested == InputMode::lines;
+            LineDiagnoser lines(classifier, name, requested == InputMode::lines);
             const ResultSink counting = [&](Result&& r) {
                 ++stats.results;
                 if (!r.diagnosed()) ++stats.undiagnosed;
@@ -81,9 +95,7 @@ InputStats diagnose_content(std::string_view content, const std::string& name, I
             while (start < content.size()) {
                 std::size_t end = content.find('\n', start);
                 if (end == std::string_view::npos) end = content.size();
-                ++number;
-                if (!diagnose_line(content.substr(start, end - start), name, number, force,
-                                   classifier, counting))
+                if (lines.diagnose(content.substr(start, end - start), ++number, counting) == 0)
                     ++stats.skipped;
                 start = end + 1;
             }

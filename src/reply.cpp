@@ -17,11 +17,13 @@ struct Found {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// RFC 5321 section 4.2: the first digit is 2, 3, 4 or 5 and the second 0 to 5. We accept the
-// classes a delivery report can carry (2, 4, 5; 3xx is an intermediate reply, never a result).
-bool is_basic_code(std::string_view s) {
-    return s.size() == 3 && (s[0] == '2' || s[0] == '4' || s[0] == '5') && s[1] >= '0' &&
-           s[1] <= '5' && is_digit(s[2]);
+// RFC 5321 section 4.2: the first digit is 2, 3, 4 or 5. The second should be 0 to 5, but real
+// servers also send 571 (Exchange), 498 and 599, so any second digit is accepted. A 3xx reply is
+// intermediate and only taken at the very start of a reply (`at_start`).
+bool is_basic_code(std::string_view s, bool at_start) {
+    return s.size() == 3 &&
+           (s[0] == '2' || s[0] == '4' || s[0] == '5' || (at_start && s[0] == '3')) &&
+           is_digit(s[1]) && is_digit(s[2]);
 }
 
 bool basic_code_boundary_before(std::string_view line, std::size_t at) {
@@ -47,7 +49,7 @@ bool basic_code_boundary_after(std::string_view line, std::size_t at) {
 std::optional<Found> find_basic_code(std::string_view line, std::size_t from = 0) {
     for (std::size_t i = from; i + 3 <= line.size(); ++i) {
         if (!is_digit(line[i])) continue;
-        if (is_basic_code(line.substr(i, 3)) && basic_code_boundary_before(line, i) &&
+        if (is_basic_code(line.substr(i, 3), i == 0) && basic_code_boundary_before(line, i) &&
             basic_code_boundary_after(line, i + 3)) {
             return Found{i, i + 3};
         }
@@ -116,6 +118,7 @@ constexpr std::array k_wrappers = {
     Wrapper{"the error that the other server returned was:", "gmail"},
     Wrapper{"the response was:", "gmail"},
     Wrapper{" said: ", "said"},
+    Wrapper{" refused to talk to me: ", "said"},
     Wrapper{"status:", "status"},
 };
 
@@ -179,6 +182,9 @@ std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
 
 // Finds the wrapper that encloses the reply, records what it says and returns the reply part.
 std::string_view strip_wrapper(std::string_view line, LineParse& out) {
+    // A line that starts with a reply code is the reply itself, whatever it quotes later
+    // (Postfix: "450 4.1.1 <a@b>: Recipient address rejected: unverified address: host X said:").
+    if (find_basic_code(line).value_or(Found{1, 1}).begin == 0) return line;
     for (const Wrapper& w : k_wrappers) {
         std::size_t at = ifind(line, w.marker);
         if (at == std::string_view::npos) continue;
@@ -309,7 +315,8 @@ std::string_view Reply::code_class_type() const {
     int klass = basic_code != 0 ? basic_code / 100
                                 : (enhanced_code.empty() ? 0 : enhanced_code[0] - '0');
     switch (klass) {
-        case 2: return "none";
+        case 2:
+        case 3: return "none";
         case 4: return "soft";
         case 5: return "hard";
         default: return "";

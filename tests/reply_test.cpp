@@ -81,6 +81,8 @@ INSTANTIATE_TEST_SUITE_P(
                   550, "5.7.1",
                   "Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"},
         ReplyCase{"554 Message refused", 554, "", "Message refused"},
+        ReplyCase{"571 Delivery not authorized, message refused", 571, "",
+                  "Delivery not authorized, message refused"},
         ReplyCase{"250 2.0.0 Ok: queued as 4ABCD", 250, "2.0.0", "Ok: queued as 4ABCD"},
         ReplyCase{"connect to mx.example.com[192.0.2.1]:25: Connection timed out", 0, "",
                   "connect to mx.example.com[192.0.2.1]:25: Connection timed out"},

@@ -32,7 +32,7 @@ TEST(RuleTable, LoadsAGoodFile) {
     RuleTable t = RuleTable::parse(with_rules(k_good_rule), "rules.json");
     ASSERT_EQ(t.rules().size(), 1u);
     EXPECT_EQ(t.rules()[0].id, "x.one");
-    EXPECT_EQ(t.rules()[0].origin, "rules.json:1:26");
+    EXPECT_EQ(t.rules()[0].origin, "rules.json:1:25");
     EXPECT_NE(t.find("x.one"), nullptr);
 }
 
@@ -54,19 +54,19 @@ TEST(RuleTable, RejectsBadFieldsWithExactMessages) {
     EXPECT_EQ(load_error("{\"schema\": 2, \"rules\": []}"),
               "rules.json:1:12: schema: unsupported schema version (this bouncediag reads 1)");
     EXPECT_EQ(load_error(with_rules(R"({"id": "Bad Id"})")),
-              "rules.json:1:31: rules[0].id: invalid id \"Bad Id\" (use a-z, 0-9, '.', '_', '-')");
+              "rules.json:1:32: rules[0].id: invalid id \"Bad Id\" (use a-z, 0-9, '.', '_', '-')");
     std::string rule = k_good_rule;
     EXPECT_EQ(load_error(with_rules(std::string(rule).replace(rule.find("\"550\""), 5, "\"5x0\""))),
-              "rules.json:1:46: rules[0].match.basic[0]: invalid basic code pattern \"5x0\" "
+              "rules.json:1:61: rules[0].match.basic[0]: invalid basic code pattern \"5x0\" "
               "(expected like \"550\", \"55x\", \"5xx\")");
     EXPECT_EQ(load_error(with_rules(std::string(rule).replace(rule.find("\"basic\": [\"550\"]"), 16,
                                                               "\"text\": [\"(unclosed\"]"))),
-              "rules.json:1:45: rules[0].match.text[0]: invalid pattern: missing ): (unclosed");
+              "rules.json:1:60: rules[0].match.text[0]: invalid pattern: missing ): (unclosed");
     EXPECT_EQ(load_error(with_rules(std::string(rule).replace(rule.find("\"rejected\""), 10,
                                                               "\"rejectd\""))),
-              "rules.json:1:100: rules[0].reason: unknown reason \"rejectd\"");
+              "rules.json:2:12: rules[0].reason: unknown reason \"rejectd\"");
     EXPECT_EQ(load_error(with_rules(std::string(rule) + "," + rule)).substr(0, 60),
-              "rules.json:2:69: rule id \"x.one\" is already used at rules.js");
+              "rules.json:3:26: rule id \"x.one\" is already used at rules.js");
 }
 
 TEST(RuleTable, LayerReplacesSameIdAndAppendRejectsIt) {

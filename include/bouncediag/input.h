@@ -4,11 +4,13 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "bouncediag/classifier.h"
 #include "bouncediag/diagnose.h"
+#include "bouncediag/log_line.h"
 
 namespace bouncediag {
 
@@ -36,10 +38,26 @@ InputMode detect_input_mode(std::string_view head);
 InputStats diagnose_content(std::string_view content, const std::string& name, InputMode mode,
                             const Classifier& classifier, const ResultSink& sink);
 
-// Diagnoses one line of a line input. With `force_reply`, a line that is not a log record is a
-// reply even when it carries no code; otherwise such a line is skipped (returns false) unless a
-// rule recognises its text.
-bool diagnose_line(std::string_view line, const std::string& name, std::size_t line_number,
-                   bool force_reply, const Classifier& classifier, const ResultSink& sink);
+// Diagnoses the lines of one line input, one at a time (it remembers log state such as CSV
+// headers). A log record gives its failures; a known record of no failure is skipped; any other
+// line is a reply when it carries a code or a rule recognises its text, else it is skipped.
+// With `force_reply` (--input lines) every non-empty line is a reply.
+class LineDiagnoser {
+public:
+    LineDiagnoser(const Classifier& classifier, std::string name, bool force_reply);
+    ~LineDiagnoser();
+    LineDiagnoser(const LineDiagnoser&) = delete;
+    LineDiagnoser& operator=(const LineDiagnoser&) = delete;
+
+    // Diagnoses line `number` (1-based); returns how many results it emitted (0: skipped).
+    std::size_t diagnose(std::string_view line, std::size_t number, const ResultSink& sink);
+
+private:
+    const Classifier& m_classifier;
+    std::string m_name;
+    bool m_force_reply;
+    std::unique_ptr<LogReader> m_reader;
+    std::vector<LogEvent> m_events;
+};
 
 }  // namespace bouncediag

@@ -161,6 +161,7 @@ public:
             }
         }
         m_out.flush();
+        flush_notes();
         if (m_failed) return 2;
         return m_unexplained ? 1 : 0;
     }
@@ -199,6 +200,11 @@ private:
 
     void account(const InputStats& stats, const std::string& name) {
         if (stats.undiagnosed > 0) m_unexplained = true;
+        if (stats.skipped > 0 && stats.results > 0 && !m_options.quiet) {
+            m_notes.push_back(fmt::format("{}: {} {} carried no bounce (skipped)", name,
+                                          stats.skipped,
+                                          stats.messages > 0 ? "message(s)" : "line(s)"));
+        }
         if (stats.results == 0) {
             m_unexplained = true;
             if (m_options.format == "text")
@@ -264,9 +270,10 @@ private:
             // Read a little to decide, then stream the rest line by line.
             std::string line;
             while (head.size() < 4096 && std::getline(std::cin, line)) head += line + "\n";
+            const bool force = mode == InputMode::lines;
             if (mode == InputMode::detect) mode = detect_input_mode(head);
-            if (mode == InputMode::detect || mode == InputMode::lines) {
-                stream_lines(head, mode == InputMode::lines, name);
+            if (mode == InputMode::lines) {
+                stream_lines(head, force, name);
                 return;
             }
         }
@@ -288,12 +295,10 @@ private:
             if (!r.diagnosed()) ++stats.undiagnosed;
             emit(std::move(r));
         };
+        LineDiagnoser lines(*m_plan.classifier, name, force);
         std::size_t number = 0;
         auto one = [&](std::string_view line) {
-            ++number;
-            if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-            if (!diagnose_line(line, name, number, force, *m_plan.classifier, counting))
-                ++stats.skipped;
+            if (lines.diagnose(line, ++number, counting) == 0) ++stats.skipped;
         };
         std::size_t start = 0;
         while (start < head.size()) {
