@@ -98,6 +98,24 @@ double percent(std::uint64_t part, std::uint64_t whole) {
 
 }  // namespace
 
+SummaryItem summary_item(const Result& result) {
+    const Diagnosis& d = result.diagnosis;
+    SummaryItem item;
+    item.type = d.type;
+    item.cause = d.cause;
+    item.reason = d.reason;
+    item.action = d.action;
+    item.provider = d.provider;
+    item.recipient = result.recipient;
+    item.blocklist = d.blocklist;
+    if (d.rule != nullptr) item.rule = d.rule->id;
+    return item;
+}
+
+bool should_suppress(const Result& result) {
+    return result.diagnosis.action == "suppress" && !normalize_address(result.recipient).empty();
+}
+
 void Summary::add(const SummaryItem& item) {
     ++m_results;
     const std::array<std::string, k_summary_dimensions> values = {

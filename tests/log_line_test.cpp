@@ -614,6 +614,24 @@ TEST(LogReader, SesBounceWithSeveralRecipients) {
     EXPECT_EQ(events[1].reply, "452 4.2.2 Mailbox full");
 }
 
+// Logs get cut (full disks, syslog line limits, "head -c"): every prefix of every failure line
+// must read without a crash, and a reader survives them all in a row.
+TEST(LogLine, TruncatedLinesNeverBreakTheReader) {
+    LogReader reader;
+    std::vector<LogEvent> events;
+    for (const FailureCase& c : k_failures) {
+        const std::string line = c.line;
+        for (std::size_t n = 0; n <= line.size(); ++n) {
+            events.clear();
+            const std::string prefix = line.substr(0, n);
+            reader.read(prefix, events);
+            extract_log_event(prefix);
+        }
+    }
+    events.clear();
+    EXPECT_EQ(reader.read(k_failures[0].line, events), LogLineKind::failure);
+}
+
 TEST(LogLine, TrailingCarriageReturnIsIgnored) {
     const auto e = extract_log_event(
         "2024-01-15 10:23:45 1rPqYA-0003Cd-Ef ** nobody@example.invalid: Unrouteable address\r");

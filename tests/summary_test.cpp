@@ -203,5 +203,37 @@ TEST(SuppressionList, UniqueInFirstSeenOrder) {
     EXPECT_EQ(list.addresses()[2], "c@example.net");
 }
 
+TEST(Summary, ItemOfAResult) {
+    Rule rule;
+    rule.id = "gmail.no-such-user";
+    Result result;
+    result.recipient = "<Bob@Gmail.com>";
+    result.diagnosis.type = "hard";
+    result.diagnosis.reason = "userunknown";
+    result.diagnosis.cause = "bad-address";
+    result.diagnosis.action = "suppress";
+    result.diagnosis.provider = "Google Gmail";
+    result.diagnosis.rule = &rule;
+    const SummaryItem item = summary_item(result);
+    EXPECT_EQ(item.type, "hard");
+    EXPECT_EQ(item.reason, "userunknown");
+    EXPECT_EQ(item.cause, "bad-address");
+    EXPECT_EQ(item.action, "suppress");
+    EXPECT_EQ(item.provider, "Google Gmail");
+    EXPECT_EQ(item.rule, "gmail.no-such-user");
+    Summary s;
+    s.add(item);
+    EXPECT_EQ(s.counts(SummaryDimension::recipient_domain)[0].value, "gmail.com");
+    EXPECT_TRUE(should_suppress(result));
+
+    result.diagnosis.rule = nullptr;
+    EXPECT_EQ(summary_item(result).rule, "");
+    result.recipient = "";
+    EXPECT_FALSE(should_suppress(result));  // nothing to list
+    result.recipient = "bob@gmail.com";
+    result.diagnosis.action = "fix-authentication";
+    EXPECT_FALSE(should_suppress(result));
+}
+
 }  // namespace
 }  // namespace bouncediag

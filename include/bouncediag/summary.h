@@ -10,6 +10,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bouncediag/diagnose.h"
+
 namespace bouncediag {
 
 // What a summary counts of one result; empty strings are "not known".
@@ -23,6 +25,13 @@ struct SummaryItem {
     std::string blocklist;
     std::string rule;  // the deciding rule's id, empty when no rule matched
 };
+
+// What a summary counts of a diagnosed result: its diagnosis, recipient and deciding rule.
+SummaryItem summary_item(const Result& result);
+
+// True when `result` names a recipient whose address is dead (action "suppress"): what
+// `bouncediag suppress` lists. Policy, authentication and reputation blocks never qualify.
+bool should_suppress(const Result& result);
 
 // The dimensions a summary counts, in the order it reports them.
 enum class SummaryDimension {
