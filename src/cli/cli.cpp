@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include <fmt/format.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -23,12 +24,16 @@
 #include "bouncediag/mailbox.h"
 #include "bouncediag/output.h"
 #include "bouncediag/rule_table.h"
+#include "bouncediag/summary.h"
 #include "output_stream.h"
 
 namespace bouncediag::cli {
 namespace fs = std::filesystem;
 
 void add_options(CLI::App& app, Options& o) {
+    // Options given after a subcommand name belong to the main command (subcommands created
+    // below inherit this).
+    app.fallthrough();
     app.add_option("inputs", o.inputs,
                    "Replies to diagnose, or files: bounce emails, mbox files, maildir folders, "
                    "mail logs ('-' is stdin). With none, read stdin.");
@@ -62,6 +67,14 @@ void add_options(CLI::App& app, Options& o) {
     rules->add_subcommand("list", "List the rules: id, type, reason, cause, action, provider");
     CLI::App* show = rules->add_subcommand("show", "Show one rule");
     show->add_option("id", o.rule_id, "The rule id")->required();
+
+    CLI::App* summary = app.add_subcommand(
+        "summary", "Count many bounces by type, cause, reason, action, provider, domain, blocklist, rule");
+    summary->add_option("inputs", o.summary_inputs, "Files or replies (none: stdin)");
+    CLI::App* suppress = app.add_subcommand(
+        "suppress", "Print each dead address once (action suppress), for list cleaning");
+    suppress->add_option("inputs", o.suppress_inputs, "Files or replies (none: stdin)");
+
 }
 
 namespace {
@@ -139,12 +152,28 @@ std::vector<std::string> maildir_files(const std::string& dir) {
 }
 
 // Runs the default command: diagnose replies, files and stdin.
+// What the default command and its two relatives do with each result.
+enum class Command { diagnose, summary, suppress };
+
+// The width of the terminal on stdout, or 80.
+int terminal_width() {
+    struct winsize size {};
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+    if (const char* columns = std::getenv("COLUMNS")) {
+        int n = std::atoi(columns);
+        if (n > 0) return n;
+    }
+    return 80;
+}
+
 class Diagnoser {
 public:
-    Diagnoser(const Options& o, Plan& plan) : m_options(o), m_plan(plan), m_out(o.line_buffered) {}
+    Diagnoser(const Options& o, Plan& plan, Command command)
+        : m_options(o), m_plan(plan), m_command(command), m_out(o.line_buffered) {}
 
     int run() {
-        if (m_options.format == "tsv") m_out.write(format_tsv_header(m_plan.fields) + "\n");
+        if (m_command == Command::diagnose && m_options.format == "tsv")
+            m_out.write(format_tsv_header(m_plan.fields) + "\n");
         InputMode mode = input_mode(m_options.input_mode);
         if (m_options.inputs.empty()) {
             diagnose_stdin(mode);
@@ -159,6 +188,11 @@ public:
             } else {
                 diagnose_argument(in, argument);
             }
+        }
+        if (m_command == Command::summary) {
+            m_out.write(m_options.format == "json"
+                            ? render_summary_json(m_summary)
+                            : render_summary_text(m_summary, m_plan.color, terminal_width()));
         }
         m_out.flush();
         flush_notes();
@@ -180,6 +214,17 @@ private:
         if (!passes(m_options.types, d.type) || !passes(m_options.causes, d.cause) ||
             !passes(m_options.actions, d.action))
             return;
+        if (m_command == Command::summary) {
+            m_summary.add(SummaryItem{d.type, d.cause, d.reason, d.action, d.provider, r.recipient,
+                                      d.blocklist, d.rule ? d.rule->id : std::string()});
+            return;
+        }
+        if (m_command == Command::suppress) {
+            // Only a permanent failure of the address itself (docs: "Vocabulary").
+            if (d.action == "suppress" && m_suppressions.add(r.recipient))
+                m_out.write(m_suppressions.addresses().back() + "\n");
+            return;
+        }
         if (m_options.format == "json") {
             m_out.write(format_json(r) + "\n");
         } else if (m_options.format == "tsv") {
@@ -199,15 +244,18 @@ private:
     }
 
     void account(const InputStats& stats, const std::string& name) {
+        m_summary.add_input();
+        m_summary.add_skipped(stats.skipped);
         if (stats.undiagnosed > 0) m_unexplained = true;
-        if (stats.skipped > 0 && stats.results > 0 && !m_options.quiet) {
+        if (stats.skipped > 0 && stats.results > 0 && !m_options.quiet &&
+            m_command == Command::diagnose) {
             m_notes.push_back(fmt::format("{}: {} {} carried no bounce (skipped)", name,
                                           stats.skipped,
                                           stats.messages > 0 ? "message(s)" : "line(s)"));
         }
         if (stats.results == 0) {
             m_unexplained = true;
-            if (m_options.format == "text")
+            if (m_options.format == "text" && m_command == Command::diagnose)
                 m_notes.push_back(fmt::format("{}: no bounce or SMTP reply found", name));
         }
     }
@@ -215,6 +263,7 @@ private:
     void diagnose_argument(const std::string& reply, std::size_t argument) {
         Result r = diagnose_reply(reply, *m_plan.classifier);
         r.input = fmt::format("argument {}", argument);
+        m_summary.add_input();
         if (!r.diagnosed()) m_unexplained = true;
         emit(std::move(r));
     }
@@ -328,7 +377,10 @@ private:
 
     const Options& m_options;
     Plan& m_plan;
+    Command m_command;
     OutputStream m_out;
+    Summary m_summary;
+    SuppressionList m_suppressions;
     std::size_t m_results_written = 0;
     std::vector<std::string> m_notes;
     bool m_unexplained = false;
@@ -496,7 +548,16 @@ int run(const CLI::App& app, const Options& o) {
     }
     Plan plan = make_plan(o);
     if (app.get_subcommand("explain")->parsed()) return run_explain(o, plan);
-    return Diagnoser(o, plan).run();
+    Options inputs_from_subcommand = o;
+    if (app.get_subcommand("summary")->parsed()) {
+        inputs_from_subcommand.inputs = o.summary_inputs;
+        return Diagnoser(inputs_from_subcommand, plan, Command::summary).run();
+    }
+    if (app.get_subcommand("suppress")->parsed()) {
+        inputs_from_subcommand.inputs = o.suppress_inputs;
+        return Diagnoser(inputs_from_subcommand, plan, Command::suppress).run();
+    }
+    return Diagnoser(o, plan, Command::diagnose).run();
 }
 
 }  // namespace bouncediag::cli
