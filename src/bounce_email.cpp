@@ -68,19 +68,16 @@ struct Dsn {
     std::vector<DsnRecipient> recipients;
 };
 
-void read_dsn(std::string_view body, Dsn& dsn) {
-    mime::Headers fields = mime::parse_headers(body);
+void read_dsn_paragraph(std::string_view paragraph, Dsn& dsn) {
+    mime::Headers fields = mime::parse_headers(paragraph);
     DsnRecipient* cur = nullptr;
     for (const mime::Field& f : fields.fields) {
         std::string name = to_lower(f.name);
         bool starts_recipient = name == "final-recipient" || name == "original-recipient";
         if (starts_recipient) {
-            // A recipient group starts with either field; a repeated one starts the next group
-            // (some MTAs omit the blank line between groups).
             bool repeat =
                 cur && ((name == "final-recipient" && !cur->final_recipient.empty()) ||
-                        (name == "original-recipient" &&
-                         (!cur->original_recipient.empty() || !cur->final_recipient.empty())));
+                        (name == "original-recipient" && !cur->original_recipient.empty()));
             if (!cur || repeat) {
                 dsn.recipients.emplace_back();
                 cur = &dsn.recipients.back();
@@ -114,6 +111,18 @@ void read_dsn(std::string_view body, Dsn& dsn) {
         } else if (name == "last-attempt-date") {
             cur->last_attempt = mime::unfold(f.value);
         }
+    }
+}
+
+void read_dsn(std::string_view body, Dsn& dsn) {
+    // Groups are separated by blank lines (RFC 3464 section 2); a repeated recipient field
+    // inside one paragraph also starts a new group, for MTAs that omit the blank line.
+    std::size_t pos = 0;
+    while (pos < body.size()) {
+        std::size_t end = body.find("\n\n", pos);
+        if (end == std::string_view::npos) end = body.size();
+        read_dsn_paragraph(body.substr(pos, end - pos), dsn);
+        pos = end + 2;
     }
 }
 
@@ -211,17 +220,23 @@ BounceEmail read_bounce_email(std::string_view raw) {
         if (!arf_parts.empty() || msg.content_type.report_type == "feedback-report") {
             for (const mime::Part* p : arf_parts) {
                 mime::Headers f = mime::parse_headers(p->text);
-                BounceRecipient r;
-                r.kind = ReportKind::feedback;
-                r.format = "arf";
-                r.feedback_type = to_lower(trim(mime::unfold(f.get("Feedback-Type"))));
-                std::string rcpt = clean_address(strip_type(f.get("Original-Rcpt-To")));
-                if (rcpt.empty()) rcpt = clean_address(strip_type(f.get("Removal-Recipient")));
-                if (rcpt.empty()) rcpt = clean_address(result.original.to);
-                r.recipient = rcpt;
-                r.reporting_mta = strip_type(f.get("Reporting-MTA"));
-                r.diagnostic = "feedback report: " + r.feedback_type;
-                result.recipients.push_back(std::move(r));
+                std::vector<std::string> rcpts;
+                for (const mime::Field& field : f.fields)
+                    if (iequals(field.name, "Original-Rcpt-To") ||
+                        iequals(field.name, "Removal-Recipient"))
+                        if (std::string a = clean_address(strip_type(field.value)); !a.empty())
+                            rcpts.push_back(a);
+                if (rcpts.empty()) rcpts.push_back(clean_address(result.original.to));
+                for (const std::string& rcpt : rcpts) {
+                    BounceRecipient r;
+                    r.kind = ReportKind::feedback;
+                    r.format = "arf";
+                    r.feedback_type = to_lower(trim(mime::unfold(f.get("Feedback-Type"))));
+                    r.recipient = rcpt;
+                    r.reporting_mta = strip_type(f.get("Reporting-MTA"));
+                    r.diagnostic = "feedback report: " + r.feedback_type;
+                    result.recipients.push_back(std::move(r));
+                }
             }
             if (!result.recipients.empty()) return result;
         }
@@ -279,6 +294,22 @@ BounceEmail read_bounce_email(std::string_view raw) {
             result.recipients.push_back(std::move(r));
         }
         if (!result.recipients.empty()) return result;
+
+        // A failure report that names no recipient in its text (old Sendmail, some gateways):
+        // the returned message's recipient is the one that failed.
+        if (detail::looks_like_failure_text(ctx) || !dsn_parts.empty()) {
+            std::string diagnostic = detail::report_diagnostic(text);
+            std::string rcpt = clean_address(result.original.to);
+            if (!rcpt.empty() && !diagnostic.empty()) {
+                BounceRecipient r;
+                r.format = "returned-message";
+                r.recipient = rcpt;
+                r.diagnostic = diagnostic;
+                r.dsn_action = "failed";
+                result.recipients.push_back(std::move(r));
+                return result;
+            }
+        }
 
         // Auto-replies: the recipient is whoever answered.
         if (looks_like_vacation(msg.headers, subject, text)) {

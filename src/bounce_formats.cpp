@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 
 namespace bouncediag::detail {
@@ -64,7 +65,8 @@ struct FormatSpec {
 // The shapes nearly every MTA uses for the recipient line of its failure list.
 const char* const k_generic_recipient =
     // <a@b>: text / <a@b>... text / <a@b> (expanded from <c@d>): text / a@b: text / a@b
-    "^\\s*(?:[-*]\\s+)?<?" ADDR
+    // 550 <a@b>... text (Sendmail's summary lines)
+    "^\\s*(?:[-*]\\s+|[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?)?<?" ADDR
     ">?(?:\\s*\\(expanded from[^)]*\\))?(?:\\s*[:.,;]+\\s*(.*)|\\s*$|\\s+\\((.*))";
 
 const FormatSpec k_formats[] = {
@@ -76,9 +78,11 @@ const FormatSpec k_formats[] = {
      "address(?:es)?)?\\s*[:=]\\s*(?:rfc822;\\s*)?<?" ADDR ">?\\s*(.*)$"},
     // "Your message to <a@b> ..." and "Delivery to a@b failed" style sentences.
     {"sentence", nullptr, nullptr, nullptr,
-     "(?i)^\\s*(?:your (?:message|mail|e-?mail) (?:to|for)|delivery to(?: the following "
-     "recipient)?|could not deliver (?:mail|message) to|unable to deliver (?:mail|message) "
-     "to|message to|mail to|undeliverable to)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
+     "(?i)^\\s*(?:.*?\\b)?(?:your (?:message|mail|e-?mail) (?:to|for)|delivery to(?: the "
+     "following recipients?)?|(?:could not|unable to|failed to) deliver (?:your )?(?:mail|"
+     "message|e-?mail) to|(?:error|failure) delivering (?:your )?(?:mail|message|e-?mail) "
+     "to|message to|mail to|undeliverable to|delivery has failed to these recipients or "
+     "groups:?)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
 };
 
 // Lines that start the returned message (or its headers) inside the text.
@@ -213,6 +217,16 @@ class Reader {
                         b = &blocks.back();
                     }
                     std::string_view rest = view(rest1).empty() ? view(rest2) : view(rest1);
+                    // "550 <a@b>... User unknown": keep the leading code with the text.
+                    std::string_view code_prefix =
+                        trim(line.substr(0, view(addr).data() - line.data()));
+                    if (!code_prefix.empty() && code_prefix.back() == '<')
+                        code_prefix.remove_suffix(1);
+                    if (!rest.empty() && code_prefix.size() >= 3 &&
+                        RE2::PartialMatch(piece(code_prefix), "^[245][0-9][0-9]([ -]|$)")) {
+                        m_owned.push_back(std::string(code_prefix) + " " + std::string(rest));
+                        rest = m_owned.back();
+                    }
                     if (!trim(rest).empty()) b->lines.push_back(rest);
                     m_current = b - blocks.data();
                     continue;
@@ -262,6 +276,7 @@ class Reader {
     const RE2* m_begin;
     const RE2* m_end;
     std::size_t m_current = k_none;
+    std::deque<std::string> m_owned;  // rewritten lines the blocks point into
 };
 
 struct CompiledFormat {
@@ -305,6 +320,15 @@ std::string clean_address(std::string_view value) {
     }
     if (!addr.empty() && (addr.front() == '\'' || addr.front() == '`')) addr.erase(0, 1);
     return addr;
+}
+
+std::string report_diagnostic(std::string_view text) {
+    std::string_view report = report_section(text);
+    std::vector<std::string_view> lines = split_lines(report);
+    std::string d = diagnostic_of(lines);
+    // Without a reply code, only a short statement is a usable diagnostic.
+    if (!RE2::PartialMatch(piece(d), code_re()) && d.size() > 300) d.resize(300);
+    return d;
 }
 
 std::string_view report_section(std::string_view text) {

@@ -32,6 +32,10 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
 // recipient, where the returned message's To: is the recipient).
 bool looks_like_failure_text(const TextContext& ctx);
 
+// The reply text of the report section as a whole (its first reply-code paragraph, else its
+// first words); empty when the report says nothing.
+std::string report_diagnostic(std::string_view text);
+
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 

@@ -133,7 +133,10 @@ std::string normalize_line_endings(std::string_view raw) {
     for (std::size_t i = 0; i < raw.size(); ++i) {
         char c = raw[i];
         if (c == '\r') {
-            if (i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+            // CRLF, and the CR CR LF some gateways write, end one line; bare CRs end one each.
+            std::size_t j = i;
+            while (j < raw.size() && raw[j] == '\r') ++j;
+            if (j < raw.size() && raw[j] == '\n') i = j;
             c = '\n';
         }
         // mbox quoting (">From " at a line start) hides "From " lines of the message itself.
