@@ -241,6 +241,23 @@ BounceEmail read_bounce_email(std::string_view raw) {
             if (!result.recipients.empty()) return result;
         }
 
+        // JSON event notifications sent as mail (Amazon SES via SNS).
+        if (std::vector<detail::JsonRecipient> json; detail::read_json_notification(text, json)) {
+            for (detail::JsonRecipient& j : json) {
+                BounceRecipient r;
+                r.kind = j.complaint ? ReportKind::feedback : ReportKind::bounce;
+                r.format = "json-notification";
+                r.recipient = std::move(j.address);
+                r.status = std::move(j.status);
+                r.dsn_action = std::move(j.action);
+                r.diagnostic = std::move(j.diagnostic);
+                r.reporting_mta = std::move(j.reporting_mta);
+                r.feedback_type = std::move(j.feedback_type);
+                result.recipients.push_back(std::move(r));
+            }
+            return result;
+        }
+
         // RFC 3464 delivery status notifications.
         Dsn dsn;
         for (const mime::Part* p : dsn_parts) read_dsn(p->text, dsn);

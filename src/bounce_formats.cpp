@@ -81,7 +81,8 @@ const FormatSpec k_formats[] = {
      "(?i)^\\s*(?:.*?\\b)?(?:your (?:message|mail|e-?mail) (?:to|for)|delivery to(?: the "
      "following recipients?)?|(?:could not|unable to|failed to) deliver (?:your )?(?:mail|"
      "message|e-?mail) to|(?:error|failure) delivering (?:your )?(?:mail|message|e-?mail) "
-     "to|message to|mail to|undeliverable to|delivery has failed to these recipients or "
+     "to|(?:could not|cannot|can't|couldn't) be delivered to|message to|mail to|undeliverable "
+     "to|delivery has failed to these recipients or "
      "groups:?)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
 };
 
@@ -91,7 +92,7 @@ const RE2& end_marker() {
         "(?i)^\\s*(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|message "
         "follows|headers? follow|below this line|returned message|rejected message|message "
         "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
-        "below this line is a copy|original message (?:headers|follows)|content-type: "
+        "below this line is a copy|original message(?: headers| follows|:?\\s*$)|content-type: "
         "message/rfc822|------ this is a copy|\\*\\*\\* original message|the header of the "
         "original message|message headers follow|--- the header)");
     return re;

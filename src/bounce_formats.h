@@ -39,6 +39,15 @@ std::string report_diagnostic(std::string_view text);
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 
+// One recipient of a JSON event notification (Amazon SES through SNS and look-alikes).
+struct JsonRecipient {
+    std::string address, status, action, diagnostic, reporting_mta, feedback_type;
+    bool complaint = false;
+};
+
+// Reads a JSON bounce, delivery or complaint notification carried as the email's text.
+bool read_json_notification(std::string_view text, std::vector<JsonRecipient>& out);
+
 // Bare address out of "rfc822; <a@b>", "\"Name\" <a@b>", "a@b." and the like.
 std::string clean_address(std::string_view value);
 

@@ -179,7 +179,11 @@ Headers parse_headers(std::string_view header) {
         std::size_t eol = header.find('\n', pos);
         if (eol == std::string_view::npos) eol = header.size();
         std::string_view line = header.substr(pos, eol - pos);
-        if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
+        bool folded = !line.empty() && (line.front() == ' ' || line.front() == '\t');
+        // Broken folding (a parameter line without leading whitespace) still continues the
+        // field above it, e.g. "Content-Type: multipart/alternative;\nboundary=...".
+        if (!folded && in_field && !line.empty() && field_name_length(line) == 0) folded = true;
+        if (folded) {
             if (in_field) {
                 Field& f = out.fields.back();
                 const char* begin = f.value.empty() ? line.data() : f.value.data();
@@ -491,8 +495,8 @@ class Scanner {
         }
         std::string_view cte = headers.get("Content-Transfer-Encoding");
 
-        if (ct.type.starts_with("multipart/") && !ct.boundary.empty()) {
-            if (split_multipart(body, ct.boundary, depth, returned)) return;
+        if (ct.type.starts_with("multipart/")) {
+            if (!ct.boundary.empty() && split_multipart(body, ct.boundary, depth, returned)) return;
             // Broken: no delimiter found. Read the body as text rather than lose it.
             ct.type = "text/plain";
         }
