@@ -67,9 +67,14 @@ const char* const k_generic_recipient =
     // <a@b>: text / <a@b>... text / <a@b> (expanded from <c@d>): text / a@b: text / a@b
     // 550 <a@b>... text (Sendmail's summary lines)
     "^\\s*(?:[-*]\\s+|[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?)?<?" ADDR
-    ">?(?:\\s*\\(expanded from[^)]*\\))?(?:\\s*[:.,;]+\\s*(.*)|\\s*$|\\s+\\((.*))";
+    ">?(?:<mailto:[^>]*>)?(?:\\s*\\(expanded from[^)]*\\)?)?"
+    "(?:\\s*(?:[:;,]+|\\.\\.\\.|\\.(?:\\s|$))\\s*(.*)|\\s*$|\\s+(.*))";
 
 const FormatSpec k_formats[] = {
+    // SMTP session transcripts: the recipient is the RCPT TO argument and the reply follows
+    // (Postfix "In:/Out:", Sendmail ">>>/<<<").
+    {"smtp-transcript", nullptr, nullptr, nullptr,
+     "(?i)^\\s*(?:In:|>>>)\\s*RCPT TO:\\s*<?" ADDR ">?\\s*(.*)$"},
     // Labelled recipient lines: "Recipient address: a@b", "Failed recipient: <a@b>",
     // "Original-Recipient: rfc822;a@b" (inline DSN text), "Invalid recipient: ...".
     {"labelled", nullptr, nullptr, nullptr,
@@ -113,8 +118,8 @@ bool is_header_continuation(std::string_view line) {
 // Lines carrying an SMTP reply code: basic (RFC 5321) or enhanced (RFC 3463).
 const RE2& code_re() {
     static const RE2 re(
-        "(?:^|[^0-9A-Za-z.#/=-])([245][0-9][0-9](?:[ "
-        "-]|$)|#?[245]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
+        "(?:^|[^0-9A-Za-z.#/=-])([45][0-9][0-9](?:[ "
+        "-]|$)|#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
     return re;
 }
 
@@ -156,10 +161,20 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         re2::StringPiece m;
         if (!RE2::PartialMatch(piece(lines[i]), code_re(), &m)) continue;
+        // The reply runs to the end of its paragraph; a line with its own code only continues
+        // a multi-line reply ("550-5.7.1 ..." then "550 5.7.1 ...").
+        static const RE2 k_code_start("^\\s*(?:<<<\\s*|Out:\\s*)?([245][0-9][0-9])([ -]|$)");
+        static const RE2 k_transcript("^\\s*(?:>>>|<<<|In:|Out:)");
         std::size_t end = i + 1;
         while (end < lines.size() && !trim(lines[end]).empty() &&
-               !trim(lines[end]).starts_with(">>>") && !trim(lines[end]).starts_with("<<<"))
+               !RE2::PartialMatch(piece(lines[end]), k_transcript)) {
+            std::string prev_sep;
+            if (RE2::PartialMatch(piece(lines[end]), k_code_start) &&
+                !(RE2::PartialMatch(piece(lines[end - 1]), k_code_start, nullptr, &prev_sep) &&
+                  prev_sep == "-"))
+                break;
             ++end;
+        }
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
         if (!first.empty() && first.front() == '#') first.erase(0, 1);
         std::string rest = join(lines, i + 1, end);
@@ -218,12 +233,14 @@ class Reader {
                         b = &blocks.back();
                     }
                     std::string_view rest = view(rest1).empty() ? view(rest2) : view(rest1);
+                    static const RE2 k_starts_code("^\\s*[245][0-9][0-9][ -]");
                     // "550 <a@b>... User unknown": keep the leading code with the text.
                     std::string_view code_prefix =
                         trim(line.substr(0, view(addr).data() - line.data()));
                     if (!code_prefix.empty() && code_prefix.back() == '<')
                         code_prefix.remove_suffix(1);
                     if (!rest.empty() && code_prefix.size() >= 3 &&
+                        !RE2::PartialMatch(piece(rest), k_starts_code) &&
                         RE2::PartialMatch(piece(code_prefix), "^[245][0-9][0-9]([ -]|$)")) {
                         m_owned.push_back(std::string(code_prefix) + " " + std::string(rest));
                         rest = m_owned.back();
