@@ -53,10 +53,11 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 // end has no detect pattern and relies on the common shapes alone.
 struct FormatSpec {
     const char* name;
-    const char* detect;     // RE2 on "Subject: ...\nFrom: ...\n\n<text>"; null: always
-    const char* begin;      // RE2 on a line: the failure section starts after it; null: at once
-    const char* end;        // RE2 on a line: the failure section ends before it; null: generic
-    const char* recipient;  // RE2 on a line, capture 1 = address, 2 = rest of the line
+    const char* detect;       // RE2 on "Subject: ...\nFrom: ...\n\n<text>"; null: always
+    const char* begin;        // RE2 on a line: the failure section starts after it; null: at once
+    const char* end;          // RE2 on a line: the failure section ends before it; null: generic
+    const char* recipient;    // RE2 on a line, capture 1 = address, 2 = rest of the line
+    bool text_first = false;  // captures swapped: 1 = the error text, 2 = the address
 };
 
 // Address forms accepted inside recipient patterns.
@@ -66,8 +67,8 @@ struct FormatSpec {
 const char* const k_generic_recipient =
     // <a@b>: text / <a@b>... text / <a@b> (expanded from <c@d>): text / a@b: text / a@b
     // 550 <a@b>... text (Sendmail's summary lines)
-    "^\\s*(?:[-*]\\s+|[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?)?<?" ADDR
-    ">?(?:<mailto:[^>]*>)?(?:\\s*\\(expanded from[^)]*\\)?)?"
+    "^\\s*(?:[-*]\\s+|[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?)?[<\"]?" ADDR
+    "[>\"]?(?:<mailto:[^>]*>)?(?:\\s*\\(expanded from[^)]*\\)?)?"
     "(?:\\s*(?:[:;,]+|\\.\\.\\.|\\.(?:\\s|$))\\s*(.*)|\\s*$|\\s+(.*))";
 
 const FormatSpec k_formats[] = {
@@ -78,9 +79,14 @@ const FormatSpec k_formats[] = {
     // Labelled recipient lines: "Recipient address: a@b", "Failed recipient: <a@b>",
     // "Original-Recipient: rfc822;a@b" (inline DSN text), "Invalid recipient: ...".
     {"labelled", nullptr, nullptr, nullptr,
-     "(?i)^\\s*(?:(?:original|final|failed|invalid|unknown|bad|intended)[- ])?(?:recipient|"
+     "(?i)^\\s*[\\[(]?(?:[^<>@\\n]*?[,;]\\s*)?(?:(?:original|final|failed|invalid|unknown|bad|"
+     "intended)[- ])?(?:recipient|"
      "address|addressee|rcpt to|e-?mail address|destinataire|empfänger)(?:\\(s\\)| "
      "address(?:es)?)?\\s*[:=]\\s*(?:rfc822;\\s*)?<?" ADDR ">?\\s*(.*)$"},
+    // The reason first, then the address: "User's mailbox is full: <a@b>", "Delivery failed 20
+    // attempts: a@b".
+    {"text-first", nullptr, nullptr, nullptr,
+     "^\\s*([A-Za-z][^<>@:]{4,}?)\\s*:\\s*<?" ADDR ">?\\.?\\s*$", true},
     // "Your message to <a@b> ..." and "Delivery to a@b failed" style sentences.
     {"sentence", nullptr, nullptr, nullptr,
      "(?i)^\\s*(?:.*?\\b)?(?:your (?:message|mail|e-?mail) (?:to|for)|delivery to(?: the "
@@ -88,7 +94,8 @@ const FormatSpec k_formats[] = {
      "message|e-?mail) to|(?:error|failure) delivering (?:your )?(?:mail|message|e-?mail) "
      "to|(?:could not|cannot|can't|couldn't) be delivered to|message to|mail to|undeliverable "
      "to|delivery has failed to these recipients or "
-     "groups:?)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
+     "groups:?|did not reach the following recipients?(?:\\(s\\))?:?)\\s*:?\\s*<?" ADDR
+     ">?\\s*(.*)$"},
 };
 
 // Lines that start the returned message (or its headers) inside the text.
@@ -198,8 +205,13 @@ std::string remote_of(const std::vector<std::string_view>& lines) {
 
 class Reader {
   public:
-    Reader(const TextContext& ctx, const RE2& recipient, const RE2* begin, const RE2* end)
-        : m_ctx(ctx), m_recipient(recipient), m_begin(begin), m_end(end) {}
+    Reader(const TextContext& ctx, const RE2& recipient, const RE2* begin, const RE2* end,
+           bool text_first = false)
+        : m_ctx(ctx),
+          m_recipient(recipient),
+          m_begin(begin),
+          m_end(end),
+          m_text_first(text_first) {}
 
     std::vector<TextRecipient> read() {
         std::vector<std::string_view> lines = split_lines(m_ctx.text);
@@ -223,6 +235,7 @@ class Reader {
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
             if (RE2::PartialMatchN(piece(line), m_recipient, argv, n)) {
+                if (m_text_first) std::swap(addr, rest1);
                 std::string a = clean_address(view(addr));
                 if (!a.empty() && !is_system_address(a) && !iequals(a, sender)) {
                     Block* b = nullptr;
@@ -293,6 +306,7 @@ class Reader {
     const RE2& m_recipient;
     const RE2* m_begin;
     const RE2* m_end;
+    bool m_text_first;
     std::size_t m_current = k_none;
     std::deque<std::string> m_owned;  // rewritten lines the blocks point into
 };
@@ -382,7 +396,7 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
         if (f.detect && !RE2::PartialMatch(piece(head), *f.detect) &&
             !RE2::PartialMatch(piece(ctx.text), *f.detect))
             continue;
-        Reader reader(ctx, *f.recipient, f.begin.get(), f.end.get());
+        Reader reader(ctx, *f.recipient, f.begin.get(), f.end.get(), f.spec->text_first);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = f.spec->name;
