@@ -3,6 +3,8 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <mutex>
+
 #include "bouncediag/error.h"
 
 namespace bouncediag {
@@ -48,7 +50,9 @@ struct Classifier::Impl {
     const RuleTable* table = nullptr;
     RE2::Set text_set{pattern_options(), RE2::UNANCHORED};
     std::vector<std::size_t> set_to_rule;              // set index -> rule index
-    std::vector<std::unique_ptr<RE2>> rule_text;       // per rule, null without text
+    // Per rule, compiled on first use (only the winning rule's evidence needs it).
+    mutable std::vector<std::unique_ptr<RE2>> rule_text;
+    std::unique_ptr<std::once_flag[]> rule_text_once;
     std::vector<std::unique_ptr<RE2>> rule_host;       // per rule, null without remote_host
     std::vector<int> specificity;                      // per rule
 
@@ -61,11 +65,19 @@ struct Classifier::Impl {
             // The set's DFA ran out of memory on this text: test each rule on its own.
             hits.clear();
             for (std::size_t i = 0; i < set_to_rule.size(); ++i) {
-                if (RE2::PartialMatch(text, *rule_text[set_to_rule[i]])) hits.push_back(int(i));
+                if (RE2::PartialMatch(text, text_pattern(set_to_rule[i]))) hits.push_back(int(i));
             }
         }
         for (int& h : hits) h = int(set_to_rule[std::size_t(h)]);
         return hits;
+    }
+
+    const RE2& text_pattern(std::size_t rule_index) const {
+        std::call_once(rule_text_once[rule_index], [&] {
+            rule_text[rule_index] =
+                std::make_unique<RE2>(joined_pattern(table->rules()[rule_index]), pattern_options());
+        });
+        return *rule_text[rule_index];
     }
 
     bool host_matches(std::size_t rule_index, const Reply& reply) const {
@@ -86,19 +98,16 @@ Classifier::Classifier(const RuleTable& table) : m_impl(std::make_unique<Impl>()
     m_impl->table = &table;
     const auto& rules = table.rules();
     m_impl->rule_text.resize(rules.size());
+    m_impl->rule_text_once = std::make_unique<std::once_flag[]>(rules.size());
     m_impl->rule_host.resize(rules.size());
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const Rule& rule = rules[i];
         m_impl->specificity.push_back(rule.specificity());
         if (rule.is_text_rule()) {
-            std::string pattern = joined_pattern(rule);
-            auto re = std::make_unique<RE2>(pattern, pattern_options());
             std::string error;
-            if (!re->ok() || m_impl->text_set.Add(pattern, &error) < 0) {
-                throw Error(rule.origin + ": rule \"" + rule.id + "\": invalid text pattern: " +
-                            (re->ok() ? error : re->error()));
+            if (m_impl->text_set.Add(joined_pattern(rule), &error) < 0) {
+                throw Error(rule.origin + ": rule \"" + rule.id + "\": invalid text pattern: " + error);
             }
-            m_impl->rule_text[i] = std::move(re);
             m_impl->set_to_rule.push_back(i);
         }
         if (!rule.remote_host.empty()) {
@@ -159,7 +168,7 @@ Diagnosis Classifier::classify(const Reply& reply) const {
     }
     if (d.action == "suppress" && d.type != "hard") d.action = "retry";
     if (rule->is_text_rule()) {
-        const RE2& re = *m_impl->rule_text[std::size_t(rule - m_impl->table->rules().data())];
+        const RE2& re = m_impl->text_pattern(std::size_t(rule - m_impl->table->rules().data()));
         re2::StringPiece match;
         if (re.Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &match, 1)) {
             d.matched_text = std::string(match.data(), match.size());

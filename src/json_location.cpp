@@ -10,6 +10,25 @@ class JsonScanner {
 public:
     explicit JsonScanner(std::string_view text) : m_text(text) {}
 
+    // Offsets of the elements of the array at `path` (empty if it is not an array).
+    std::vector<std::size_t> elements(const JsonPath& path) {
+        std::vector<std::size_t> out;
+        locate(path);
+        skip_space();
+        if (peek() != '[') return out;
+        ++m_pos;
+        while (true) {
+            skip_space();
+            if (at_end() || peek() == ']') break;
+            out.push_back(m_pos);
+            skip_value();
+            skip_space();
+            if (peek() != ',') break;
+            ++m_pos;
+        }
+        return out;
+    }
+
     std::size_t locate(const JsonPath& path) {
         skip_space();
         for (const JsonPathStep& step : path) {
@@ -109,6 +128,22 @@ private:
 
 std::size_t json_value_offset(std::string_view json, const JsonPath& path) {
     return JsonScanner(json).locate(path);
+}
+
+std::vector<std::size_t> json_array_offsets(std::string_view json, const JsonPath& path) {
+    return JsonScanner(json).elements(path);
+}
+
+LineIndex::LineIndex(std::string_view text) {
+    m_line_starts.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+        if (text[i] == '\n') m_line_starts.push_back(i + 1);
+}
+
+std::string LineIndex::line_column(std::size_t offset) const {
+    auto next = std::upper_bound(m_line_starts.begin(), m_line_starts.end(), offset);
+    std::size_t line = std::size_t(next - m_line_starts.begin());
+    return std::to_string(line) + ":" + std::to_string(offset - *(next - 1) + 1);
 }
 
 std::string line_column(std::string_view text, std::size_t offset) {

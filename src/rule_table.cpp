@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <unordered_map>
@@ -21,13 +22,36 @@ namespace {
 
 using nlohmann::json;
 
+// The largest compiled pattern a rule may have, in RE2 instructions (RE2::ProgramSize()).
+constexpr int k_max_pattern_size = 1000;
+
+// What is wrong with one text pattern, or "" when nothing is.
+std::string pattern_problem(const std::string& pattern) {
+    RE2::Options options;
+    options.set_case_sensitive(false);
+    options.set_log_errors(false);
+    RE2 re(pattern, options);
+    if (!re.ok()) return "invalid pattern: " + re.error();
+    // Every pattern is compiled into one RE2::Set at start-up: a costly one slows every run
+    // (a bounded repeat like [\s\S]{0,300} alone is ~2,500 instructions).
+    if (re.ProgramSize() > k_max_pattern_size) {
+        return "pattern too costly (" + std::to_string(re.ProgramSize()) +
+               " RE2 instructions, limit " + std::to_string(k_max_pattern_size) +
+               "): shorten bounded repeats such as .{0,300}; the parser already removes "
+               "continuation codes and wrappers, and remote_host scopes a rule to a provider's "
+               "hosts";
+    }
+    return "";
+}
+
 int digit(char c) { return c - '0'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Turns a schema violation into "NAME:LINE:COL: PATH: message".
 class RuleFileReader {
 public:
-    RuleFileReader(std::string_view text, std::string name) : m_text(text), m_name(std::move(name)) {}
+    RuleFileReader(std::string_view text, std::string name, bool check_patterns)
+        : m_check_patterns(check_patterns), m_text(text), m_name(std::move(name)) {}
 
     [[noreturn]] void fail(const JsonPath& path, const std::string& message) const {
         std::string where = line_column(m_text, json_value_offset(m_text, path));
@@ -57,6 +81,9 @@ public:
         if (!doc.contains("rules") || !doc["rules"].is_array())
             fail({"rules"}, "\"rules\" must be an array of rules");
         const json& rules = doc["rules"];
+        // Every rule's position, found in one pass (for its origin "FILE:LINE:COL").
+        m_rule_offsets = json_array_offsets(m_text, {std::string("rules")});
+        m_lines = std::make_unique<LineIndex>(m_text);
         for (std::size_t i = 0; i < rules.size(); ++i) m_table.push_back(read_rule(rules[i], i));
         return make_table();
     }
@@ -163,7 +190,8 @@ private:
             }
         }
         Rule rule;
-        rule.origin = m_name + ":" + line_column(m_text, json_value_offset(m_text, path));
+        std::size_t offset = index < m_rule_offsets.size() ? m_rule_offsets[index] : 0;
+        rule.origin = m_name + ":" + m_lines->line_column(offset);
         rule.id = string_field(obj, path, "id", true);
         auto field_path = [&](const char* key) {
             JsonPath p = path;
@@ -243,13 +271,12 @@ private:
         options.set_case_sensitive(false);
         options.set_log_errors(false);
         for (std::size_t i = 0; i < rule.text.size(); ++i) {
-            RE2 re(rule.text[i], options);
-            if (!re.ok()) {
-                JsonPath item = mpath;
-                item.push_back(std::string("text"));
-                item.push_back(i);
-                fail(item, "invalid pattern: " + re.error());
-            }
+            std::string problem = pattern_problem(rule.text[i]);
+            if (problem.empty()) continue;
+            JsonPath item = mpath;
+            item.push_back(std::string("text"));
+            item.push_back(i);
+            fail(item, problem);
         }
         if (!rule.remote_host.empty()) {
             RE2 re(rule.remote_host, options);
@@ -261,10 +288,9 @@ private:
         }
     }
 
-public:
-    bool m_check_patterns = true;
-
-private:
+    bool m_check_patterns;
+    std::vector<std::size_t> m_rule_offsets;
+    std::unique_ptr<LineIndex> m_lines;
     std::string_view m_text;
     std::string m_name;
     std::vector<Rule> m_table;
@@ -327,8 +353,9 @@ RuleTable RuleFileReader::make_table() {
     return table;
 }
 
-RuleTable RuleTable::parse(std::string_view json_text, const std::string& name) {
-    return RuleFileReader(json_text, name).read();
+RuleTable RuleTable::parse(std::string_view json_text, const std::string& name,
+                           bool check_patterns) {
+    return RuleFileReader(json_text, name, check_patterns).read();
 }
 
 RuleTable RuleTable::load_file(const std::string& path) {
@@ -341,15 +368,18 @@ RuleTable RuleTable::load_file(const std::string& path) {
 }
 
 const RuleTable& RuleTable::embedded() {
-    // Built once, on first use; the embedded files are checked by `rules check` in CI.
-    static const RuleTable table = [] {
-        RuleTable all;
-        for (const EmbeddedFile& file : embedded_rule_files()) {
-            all.append(parse(file.content, std::string(file.name)));
-        }
-        return all;
-    }();
+    // Built once, on first use. Its patterns are not compiled here, only by the classifier: the
+    // build's `rules check` test has already checked them (embedded_checked()).
+    static const RuleTable table = embedded_files(false);
     return table;
+}
+
+RuleTable RuleTable::embedded_files(bool check_patterns) {
+    RuleTable all;
+    for (const EmbeddedFile& file : embedded_rule_files()) {
+        all.append(parse(file.content, std::string(file.name), check_patterns));
+    }
+    return all;
 }
 
 void RuleTable::add(Rule rule) {
@@ -376,6 +406,20 @@ void RuleTable::append(const RuleTable& other) {
         }
         add(rule);
     }
+}
+
+std::vector<std::string> RuleTable::pattern_problems() const {
+    std::vector<std::string> problems;
+    for (const Rule& rule : m_rules) {
+        for (std::size_t i = 0; i < rule.text.size(); ++i) {
+            std::string problem = pattern_problem(rule.text[i]);
+            if (!problem.empty()) {
+                problems.push_back(rule.origin + ": rule \"" + rule.id + "\": match.text[" +
+                                   std::to_string(i) + "]: " + problem);
+            }
+        }
+    }
+    return problems;
 }
 
 const Rule* RuleTable::find(std::string_view id) const {

@@ -53,12 +53,16 @@ struct Rule {
 
 class RuleTable {
 public:
-    // Parses one rule file. `name` is used in error messages. Throws Error on any problem.
-    static RuleTable parse(std::string_view json_text, const std::string& name);
+    // Parses one rule file. `name` is used in error messages. Throws Error on any problem;
+    // `check_patterns` also compiles every pattern and rejects invalid or too costly ones.
+    static RuleTable parse(std::string_view json_text, const std::string& name,
+                           bool check_patterns = true);
     // Reads and parses a file from disk.
     static RuleTable load_file(const std::string& path);
-    // The table embedded in the binary (all data/rules/*.json).
+    // The table embedded in the binary (all data/rules/*.json), loaded once.
     static const RuleTable& embedded();
+    // The embedded files parsed anew, optionally with every pattern checked (rules check).
+    static RuleTable embedded_files(bool check_patterns);
 
     // Adds every rule of `other`; a rule whose id exists already replaces it (--extra-rules).
     void layer(const RuleTable& other);
@@ -68,6 +72,8 @@ public:
 
     const std::vector<Rule>& rules() const { return m_rules; }
     const Rule* find(std::string_view id) const;
+    // Every invalid or too costly text pattern, one message each (rules check).
+    std::vector<std::string> pattern_problems() const;
     // Adds one rule at the end (the caller checks its id is new).
     void add(Rule rule);
 

@@ -470,16 +470,18 @@ int run_explain(const Options& o, Plan& plan) {
 }
 
 int run_rules_check(const Options& o) {
-    std::unique_ptr<RuleTable> owned;
-    const RuleTable* table = &RuleTable::embedded();
-    if (!o.rules_file_to_check.empty()) {
-        owned = std::make_unique<RuleTable>(RuleTable::load_file(o.rules_file_to_check));
-        table = owned.get();
-    }
-    Classifier classifier(*table);
+    // Patterns are checked below, all of them, rather than stopping at the first bad one.
+    auto owned = std::make_unique<RuleTable>(
+        o.rules_file_to_check.empty()
+            ? RuleTable::embedded_files(false)
+            : RuleTable::parse(read_file(o.rules_file_to_check), o.rules_file_to_check, false));
+    const RuleTable* table = owned.get();
     OutputStream out(false);
+    std::vector<std::string> problems = table->pattern_problems();
+    for (const std::string& problem : problems) out.write(problem + "\n");
+    std::size_t failures = problems.size();
+    Classifier classifier(*table);
     std::size_t examples = 0;
-    std::size_t failures = 0;
     std::map<std::string, int> by_provider, by_reason, by_cause;
     for (const Rule& rule : table->rules()) {
         ++by_provider[rule.provider.empty() ? "(generic)" : rule.provider];
@@ -507,7 +509,7 @@ int run_rules_check(const Options& o) {
         out.write(fmt::format("{}:\n", title));
         for (auto& [k, n] : v) out.write(fmt::format("  {:>5}  {}\n", n, k));
     };
-    out.write(fmt::format("{} rules, {} examples, {} failing\n", table->rules().size(), examples,
+    out.write(fmt::format("{} rules, {} examples, {} problems\n", table->rules().size(), examples,
                           failures));
     counts("rules per provider", by_provider);
     counts("rules per reason", by_reason);
