@@ -214,7 +214,7 @@ BounceEmail read_bounce_email(std::string_view raw) {
         if (text.find_first_not_of(" \n\t") == std::string::npos) text = html_text;
         if (!have_returned_headers) original_from_text(text, result.original);
 
-        detail::TextContext ctx{subject, from, text, result.original.to};
+        detail::TextContext ctx{subject, from, text, result.original.to, result.original.from};
 
         // ARF feedback reports (RFC 5965 section 3.1).
         if (!arf_parts.empty() || msg.content_type.report_type == "feedback-report") {

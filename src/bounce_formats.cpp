@@ -67,9 +67,14 @@ struct FormatSpec {
 const char* const k_generic_recipient =
     // <a@b>: text / <a@b>... text / <a@b> (expanded from <c@d>): text / a@b: text / a@b
     // 550 <a@b>... text (Sendmail's summary lines)
-    "^\\s*(?:[-*]\\s+|[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?)?[<\"]?" ADDR
+    "^\\s*(?:[-*]\\s+)?[<\"]?" ADDR
     "[>\"]?(?:<mailto:[^>]*>)?(?:\\s*\\(expanded from[^)]*\\)?)?"
     "(?:\\s*(?:[:;,]+|\\.\\.\\.|\\.(?:\\s|$))\\s*(.*)|\\s*$|\\s+(.*))";
+
+// Sendmail's per-recipient summary after a transcript: "550 5.1.1 <a@b>... User unknown".
+const char* const k_sendmail_summary =
+    "^\\s*[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?<?" ADDR
+    ">?\\.\\.\\.\\s*(.*)$";
 
 const FormatSpec k_formats[] = {
     // SMTP session transcripts: the recipient is the RCPT TO argument and the reply follows
@@ -86,7 +91,7 @@ const FormatSpec k_formats[] = {
     // The reason first, then the address: "User's mailbox is full: <a@b>", "Delivery failed 20
     // attempts: a@b".
     {"text-first", nullptr, nullptr, nullptr,
-     "^\\s*([A-Za-z][^<>@:]{4,}?)\\s*:\\s*<?" ADDR ">?\\.?\\s*$", true},
+     "^\\s*([A-Za-z][^<>@:]*? [^<>@:]*?)\\s*:\\s*<?" ADDR ">?\\.?\\s*$", true},
     // "Your message to <a@b> ..." and "Delivery to a@b failed" style sentences.
     {"sentence", nullptr, nullptr, nullptr,
      "(?i)^\\s*(?:.*?\\b)?(?:your (?:message|mail|e-?mail) (?:to|for)|delivery to(?: the "
@@ -104,7 +109,8 @@ const RE2& end_marker() {
         "(?i)^\\s*(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|message "
         "follows|headers? follow|below this line|returned message|rejected message|message "
         "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
-        "below this line is a copy|original message(?: headers| follows|:?\\s*$)|content-type: "
+        "below this line is a copy|original (?:mail|message) as follows|original message(?: "
+        "headers| follows|:?\\s*$)|content-type: "
         "message/rfc822|------ this is a copy|\\*\\*\\* original message|the header of the "
         "original message|message headers follow|--- the header)");
     return re;
@@ -206,9 +212,10 @@ std::string remote_of(const std::vector<std::string_view>& lines) {
 class Reader {
   public:
     Reader(const TextContext& ctx, const RE2& recipient, const RE2* begin, const RE2* end,
-           bool text_first = false)
+           bool text_first = false, const RE2* alternative = nullptr)
         : m_ctx(ctx),
           m_recipient(recipient),
+          m_alternative(alternative),
           m_begin(begin),
           m_end(end),
           m_text_first(text_first) {}
@@ -227,6 +234,9 @@ class Reader {
         std::vector<Block> blocks;
         std::vector<std::string_view> preamble;
         std::string sender = clean_address(m_ctx.from);
+        // The sender of the returned message is named in many reports ("A message sent by
+        // <a@b> could not be delivered"); it never is the failed recipient.
+        std::string returned_sender = clean_address(m_ctx.returned_from);
         for (std::size_t i = start; i < lines.size(); ++i) {
             std::string_view line = lines[i];
             if (is_end(lines, i)) break;
@@ -234,10 +244,15 @@ class Reader {
             RE2::Arg args[3] = {&addr, &rest1, &rest2};
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
-            if (RE2::PartialMatchN(piece(line), m_recipient, argv, n)) {
+            bool matched = RE2::PartialMatchN(piece(line), m_recipient, argv, n);
+            if (!matched && m_alternative)
+                matched = RE2::PartialMatchN(piece(line), *m_alternative, argv,
+                                             std::min(3, m_alternative->NumberOfCapturingGroups()));
+            if (matched) {
                 if (m_text_first) std::swap(addr, rest1);
                 std::string a = clean_address(view(addr));
-                if (!a.empty() && !is_system_address(a) && !iequals(a, sender)) {
+                if (!a.empty() && !is_system_address(a) && !iequals(a, sender) &&
+                    (returned_sender.empty() || !iequals(a, returned_sender))) {
                     Block* b = nullptr;
                     for (Block& existing : blocks)
                         if (iequals(existing.address, a)) b = &existing;
@@ -304,6 +319,7 @@ class Reader {
 
     const TextContext& m_ctx;
     const RE2& m_recipient;
+    const RE2* m_alternative;
     const RE2* m_begin;
     const RE2* m_end;
     bool m_text_first;
@@ -385,7 +401,8 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
     std::string head = "Subject: " + std::string(ctx.subject) + "\nFrom: " + std::string(ctx.from);
     static const RE2 generic(k_generic_recipient);
     {
-        Reader reader(ctx, generic, nullptr, nullptr);
+        static const RE2 summary(k_sendmail_summary);
+        Reader reader(ctx, generic, nullptr, nullptr, false, &summary);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = "generic";

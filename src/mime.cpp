@@ -530,7 +530,13 @@ class Scanner {
             m_msg.parts.push_back(std::move(p));
             return;
         }
-        if (ct.type == "message/delivery-status" || ct.type == "message/global-delivery-status") {
+        if (returned &&
+            (ct.type == "message/delivery-status" || ct.type == "message/global-delivery-status" ||
+             ct.type == "message/feedback-report")) {
+            // A report inside the returned message belongs to an older bounce.
+            p.role = PartRole::other;
+        } else if (ct.type == "message/delivery-status" ||
+                   ct.type == "message/global-delivery-status") {
             p.role = PartRole::delivery_status;
         } else if (ct.type == "message/feedback-report") {
             p.role = PartRole::feedback_report;
