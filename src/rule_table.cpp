@@ -70,6 +70,12 @@ public:
             std::size_t colon = what.find("syntax error");
             throw Error(m_name + ":" + line_column(m_text, offset) + ": invalid JSON: " +
                         (colon == std::string::npos ? what : what.substr(colon)));
+        } catch (const json::exception& e) {
+            // Other parse failures (a number too large, ...) carry no position.
+            std::string what = e.what();
+            std::size_t bracket = what.find("] ");
+            throw Error(m_name + ": invalid JSON: " +
+                        (bracket == std::string::npos ? what : what.substr(bracket + 2)));
         }
         if (!doc.is_object()) fail({}, "a rule file is a JSON object with \"schema\" and \"rules\"");
         for (const auto& [key, value] : doc.items()) {
