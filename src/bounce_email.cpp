@@ -70,6 +70,13 @@ struct Dsn {
 
 void read_dsn_paragraph(std::string_view paragraph, Dsn& dsn) {
     mime::Headers fields = mime::parse_headers(paragraph);
+    // Some MTAs (Facebook, for one) write recipient fields before Final-Recipient: move the
+    // paragraph's first recipient field to its front so they apply to that recipient.
+    auto is_recipient_field = [](const mime::Field& f) {
+        return iequals(f.name, "Final-Recipient") || iequals(f.name, "Original-Recipient");
+    };
+    auto first = std::find_if(fields.fields.begin(), fields.fields.end(), is_recipient_field);
+    if (first != fields.fields.end()) std::rotate(fields.fields.begin(), first, first + 1);
     DsnRecipient* cur = nullptr;
     for (const mime::Field& f : fields.fields) {
         std::string name = to_lower(f.name);

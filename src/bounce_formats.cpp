@@ -132,7 +132,14 @@ bool is_header_continuation(std::string_view line) {
 const RE2& code_re() {
     static const RE2 re(
         "(?:^|[^0-9A-Za-z.#/=-])([45][0-9][0-9](?:[ "
-        "-]|$)|#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
+        ",:-]|$)|#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
+    return re;
+}
+
+// A basic reply code alone: the line that carries one is the reply itself, while an enhanced
+// code alone is often a reference in explanatory text ("see DSN 5.1.10").
+const RE2& basic_code_re() {
+    static const RE2 re("(?:^|[^0-9A-Za-z.#/=-])([45][0-9][0-9](?:[ ,:-]|$))");
     return re;
 }
 
@@ -171,8 +178,12 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
 // The reply text of a block: from the first reply code to the end of its paragraph, or the
 // block's own words when it carries no code.
 std::string diagnostic_of(const std::vector<std::string_view>& lines) {
+    std::size_t first_basic = lines.size();
+    for (std::size_t i = 0; i < lines.size() && first_basic == lines.size(); ++i)
+        if (RE2::PartialMatch(piece(lines[i]), basic_code_re())) first_basic = i;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         re2::StringPiece m;
+        if (first_basic < lines.size() && i < first_basic) continue;
         if (!RE2::PartialMatch(piece(lines[i]), code_re(), &m)) continue;
         // The reply runs to the end of its paragraph; a line with its own code only continues
         // a multi-line reply ("550-5.7.1 ..." then "550 5.7.1 ...").
