@@ -133,6 +133,25 @@ void read_dsn(std::string_view body, Dsn& dsn) {
     }
 }
 
+// DSN fields written into the text itself: reports whose MIME headers were lost, or MTAs
+// that print the fields without a message/delivery-status part.
+std::string_view inline_dsn(std::string_view text) {
+    static const RE2 k_start("(?im)^((?:Reporting-MTA|Final-Recipient|Original-Recipient):)");
+    static const RE2 k_stop(
+        "(?m)^(--|Return-Path:|Received:|From:|To:|Subject:|Date:|Message-I[Dd]:|"
+        "DKIM-Signature:|Content-Type:|MIME-Version:)");
+    re2::StringPiece input(text.data(), text.size());
+    re2::StringPiece start;
+    if (!RE2::PartialMatch(input, k_start, &start)) return {};
+    std::string_view rest = text.substr(static_cast<std::size_t>(start.data() - text.data()));
+    // Only worth reading when it names a recipient.
+    if (!icontains(rest, "Final-Recipient:") && !icontains(rest, "Original-Recipient:")) return {};
+    re2::StringPiece stop;
+    if (RE2::PartialMatch(re2::StringPiece(rest.data(), rest.size()), k_stop, &stop))
+        rest = rest.substr(0, static_cast<std::size_t>(stop.data() - rest.data()));
+    return rest;
+}
+
 // RFC 3834 auto-replies and the vacation wording of mailers that do not set Auto-Submitted.
 bool looks_like_vacation(const mime::Headers& h, std::string_view subject, std::string_view text) {
     std::string_view auto_submitted = h.get("Auto-Submitted");
@@ -199,6 +218,7 @@ BounceEmail read_bounce_email(std::string_view raw) {
         std::string text, html_text;
         std::vector<const mime::Part*> dsn_parts, arf_parts;
         bool have_returned_headers = false;
+        const mime::Headers* returned_headers = nullptr;
         for (const mime::Part& p : msg.parts) {
             switch (p.role) {
                 case mime::PartRole::text:
@@ -211,6 +231,7 @@ BounceEmail read_bounce_email(std::string_view raw) {
                     arf_parts.push_back(&p);
                     break;
                 case mime::PartRole::returned_headers:
+                    if (!returned_headers) returned_headers = &p.headers;
                     fill_original(p.headers, result.original);
                     have_returned_headers = true;
                     break;
@@ -247,6 +268,23 @@ BounceEmail read_bounce_email(std::string_view raw) {
             }
             if (!result.recipients.empty()) return result;
         }
+        // Complaint loops that forward the complained-about message without an ARF part
+        // (Hotmail's JMRP): the subject says so and the message is attached.
+        static const RE2 k_complaint("(?i)^\\s*(complaint about message|abuse report|spam report)");
+        if (arf_parts.empty() && dsn_parts.empty() && returned_headers &&
+            RE2::PartialMatch(subject, k_complaint)) {
+            BounceRecipient r;
+            r.kind = ReportKind::feedback;
+            r.format = "complaint";
+            r.feedback_type = "abuse";
+            r.recipient = clean_address(returned_headers->get("X-HmXmrOriginalRecipient"));
+            if (r.recipient.empty()) r.recipient = clean_address(result.original.to);
+            r.diagnostic = "feedback report: abuse";
+            if (!r.recipient.empty()) {
+                result.recipients.push_back(std::move(r));
+                return result;
+            }
+        }
 
         // JSON event notifications sent as mail (Amazon SES via SNS).
         if (std::vector<detail::JsonRecipient> json; detail::read_json_notification(text, json)) {
@@ -268,6 +306,7 @@ BounceEmail read_bounce_email(std::string_view raw) {
         // RFC 3464 delivery status notifications.
         Dsn dsn;
         for (const mime::Part* p : dsn_parts) read_dsn(p->text, dsn);
+        if (dsn_parts.empty()) read_dsn(inline_dsn(text), dsn);
         std::vector<detail::TextRecipient> text_recipients;
         std::string text_format;
         bool text_read = false;
