@@ -89,6 +89,8 @@ GENERIC_OWNERS = ("Postfix", "Postgrey", "milter-greylist", "Exim", "Sendmail", 
 DELIBERATE = {
     ("Microsoft Exchange Server", "HELO / EHLO requires domain address"):
         "the text says the client's HELO lacked a domain: a protocol error, not authentication",
+    ("Microsoft Exchange Server", "Invalid domain name"):
+        "Exchange also sends 501 5.5.4 for a bad HELO or sender domain: a protocol error, not a dead address",
     ("Microsoft Exchange Server", "User unknown"):
         "generic wording used by many MTAs; classified by the generic rules without a provider",
     ("Microsoft Exchange Server", "Mailbox full"):
