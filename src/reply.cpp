@@ -18,11 +18,11 @@ struct Found {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // RFC 5321 section 4.2: the first digit is 2, 3, 4 or 5. The second should be 0 to 5, but real
-// servers also send 571 (Exchange), 498 and 599, so any second digit is accepted. A 3xx reply is
-// intermediate and only taken at the very start of a reply (`at_start`).
+// servers also send 571 (Exchange), 498 and 599, so any second digit is accepted. A success or
+// intermediate code (2xx, 3xx) is only taken at the very start of a reply (`at_start`): inside a
+// text "Size (in bytes): 222" is a number.
 bool is_basic_code(std::string_view s, bool at_start) {
-    return s.size() == 3 &&
-           (s[0] == '2' || s[0] == '4' || s[0] == '5' || (at_start && s[0] == '3')) &&
+    return s.size() == 3 && (s[0] == '4' || s[0] == '5' || (at_start && (s[0] == '2' || s[0] == '3'))) &&
            is_digit(s[1]) && is_digit(s[2]);
 }
 
@@ -245,12 +245,47 @@ std::string remove_span(std::string_view text, std::size_t begin, std::size_t en
     return out;
 }
 
+// A multi-line reply folded into one line (a Diagnostic-Code field unfolded) keeps each line's
+// code: "550-5.2.1 The user is receiving mail at a rate that 550-5.2.1 prevents ...". Those
+// repeats of the reply's own codes are removed from the text.
+std::string strip_repeated_codes(std::string text, int basic, const std::string& enhanced) {
+    const std::string code = std::to_string(basic);
+    std::size_t at = 0;
+    while ((at = text.find(code, at)) != std::string::npos) {
+        std::size_t end = at + code.size();
+        bool boundary = (at == 0 || text[at - 1] == ' ') && end < text.size() &&
+                        (text[end] == '-' || text[end] == ' ');
+        if (!boundary) {
+            at = end;
+            continue;
+        }
+        std::size_t next = end + 1;
+        if (!enhanced.empty() && text.compare(next, enhanced.size(), enhanced) == 0 &&
+            (next + enhanced.size() == text.size() || text[next + enhanced.size()] == ' ')) {
+            end = next + enhanced.size();
+        } else if (text[end] == ' ') {
+            at = end;  // "550 bytes": a lone number followed by a space is text
+            continue;
+        } else {
+            end = next;  // "550-in your mail client"
+        }
+        while (end < text.size() && text[end] == ' ') ++end;
+        text.erase(at, end - at);
+    }
+    return std::string(trim(text));
+}
+
 LineParse parse_line(std::string_view raw) {
     LineParse out;
     std::string_view line = strip_wrapper(trim(raw), out);
 
     // The reply proper: "550 5.1.1 text", "550-5.7.1 text", "550 #5.1.0 text", "5.1.1 text".
     std::optional<Found> basic = find_basic_code(line);
+    if (basic && (line[basic->begin] == '2' || line[basic->begin] == '3')) {
+        // A greeting banner before the real reply ("220-mx.example.com 421 4.2.1 Service
+        // refused"): the failure is the later 4xx or 5xx code.
+        if (std::optional<Found> failure = find_basic_code(line, basic->end)) basic = failure;
+    }
     std::size_t text_from = 0;
     if (basic) {
         out.basic_code = (line[basic->begin] - '0') * 100 + (line[basic->begin + 1] - '0') * 10 +
@@ -283,6 +318,9 @@ LineParse parse_line(std::string_view raw) {
             text = std::string(line);
         }
     }
+    // Only a reply that starts as a multi-line one ("550-...") can carry folded continuations.
+    if (basic && basic->end < line.size() && line[basic->end] == '-')
+        text = strip_repeated_codes(std::move(text), out.basic_code, out.enhanced_code);
     out.text = std::move(text);
     return out;
 }

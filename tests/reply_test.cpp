@@ -81,6 +81,21 @@ INSTANTIATE_TEST_SUITE_P(
                   550, "5.7.1",
                   "Service unavailable; Client host [192.0.2.25] blocked using zen.spamhaus.org"},
         ReplyCase{"554 Message refused", 554, "", "Message refused"},
+        ReplyCase{"220-mx.example.fr 421 4.2.1 Service refuse. Veuillez essayer plus tard.", 421,
+                  "4.2.1", "Service refuse. Veuillez essayer plus tard."},
+        ReplyCase{"Size (in bytes): 222 Number of lines: 2 550 - Requested action not taken: no "
+                  "such user here",
+                  550, "", "Requested action not taken: no such user here"},
+        ReplyCase{"550-5.2.1 The user you are trying to contact is receiving mail at a rate that "
+                  "550-5.2.1 prevents additional messages from being delivered. 550 5.2.1 Please "
+                  "resend later. - gsmtp",
+                  550, "5.2.1",
+                  "The user you are trying to contact is receiving mail at a rate that prevents "
+                  "additional messages from being delivered. Please resend later. - gsmtp"},
+        ReplyCase{"550 Message of 550 bytes exceeds the 550-byte limit", 550, "",
+                  "Message of 550 bytes exceeds the 550-byte limit"},
+        ReplyCase{"550-Please turn on SMTP Authentication 550-in your mail client.", 550, "",
+                  "Please turn on SMTP Authentication in your mail client."},
         ReplyCase{"571 Delivery not authorized, message refused", 571, "",
                   "Delivery not authorized, message refused"},
         ReplyCase{"250 2.0.0 Ok: queued as 4ABCD", 250, "2.0.0", "Ok: queued as 4ABCD"},
