@@ -346,16 +346,20 @@ BounceEmail read_bounce_email(std::string_view raw) {
         if (!result.recipients.empty()) return result;
 
         // MTA-specific human-readable formats.
-        for (detail::TextRecipient& t : read_text()) {
-            BounceRecipient r;
-            r.format = text_format;
-            r.recipient = std::move(t.address);
-            r.diagnostic = std::move(t.diagnostic);
-            r.remote_mta = std::move(t.remote_mta);
-            r.status = std::move(t.status);
-            r.dsn_action = "failed";
-            result.recipients.push_back(std::move(r));
-        }
+        bool is_report = msg.content_type.type == "multipart/report" ||
+                         msg.headers.has("X-Failed-Recipients") ||
+                         detail::looks_like_failure_report(ctx);
+        if (is_report)
+            for (detail::TextRecipient& t : read_text()) {
+                BounceRecipient r;
+                r.format = text_format;
+                r.recipient = std::move(t.address);
+                r.diagnostic = std::move(t.diagnostic);
+                r.remote_mta = std::move(t.remote_mta);
+                r.status = std::move(t.status);
+                r.dsn_action = "failed";
+                result.recipients.push_back(std::move(r));
+            }
         if (!result.recipients.empty()) return result;
 
         // A failure report that names no recipient in its text (old Sendmail, some gateways):

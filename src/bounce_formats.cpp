@@ -399,6 +399,24 @@ std::string_view report_section(std::string_view text) {
     return text;
 }
 
+bool looks_like_failure_report(const TextContext& ctx) {
+    if (looks_like_failure_text(ctx)) return true;
+    static const RE2 k_sender(
+        "(?i)(mailer-daemon|postmaster|mail delivery|mail administrator|"
+        "mail system|delivery subsystem|\\bmta\\b|ndr)");
+    if (RE2::PartialMatch(piece(ctx.from), k_sender)) return true;
+    static const RE2 k_body(
+        "(?i)(could not be delivered|couldn't be delivered|cannot be delivered|undeliver|"
+        "delivery (?:has |to the following )?(?:failed|failure)|permanent(?: fatal)? error|"
+        "failed permanently|unable to deliver|not be delivered|the following (?:address|"
+        "recipient)|smtp error|user unknown|no such user|mailbox (?:is )?full|"
+        "delivery status|returned mail|error delivering|did not reach|was not delivered|"
+        "message was rejected|failed recipient|not a member|rejected|refused|transcript of "
+        "session|配信|送信できません)");
+    std::string_view report = report_section(ctx.text);
+    return RE2::PartialMatch(piece(report.substr(0, 20000)), k_body);
+}
+
 bool looks_like_failure_text(const TextContext& ctx) {
     static const RE2 re(
         "(?i)(undeliver|delivery (status notification|failure|failed|has failed|problem)|"

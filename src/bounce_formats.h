@@ -37,6 +37,11 @@ bool looks_like_failure_text(const TextContext& ctx);
 // first words); empty when the report says nothing.
 std::string report_diagnostic(std::string_view text);
 
+// Whether the email reads like a delivery failure report at all: failure wording in the
+// subject, a mailer-daemon sender or failure wording in the report's text. Plain mail that
+// happens to start a line with an address is not a bounce.
+bool looks_like_failure_report(const TextContext& ctx);
+
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 

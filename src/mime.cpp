@@ -578,12 +578,20 @@ class Scanner {
             if (hit == std::string_view::npos) break;
             bool line_start = hit == 0 || body[hit - 1] == '\n';
             std::size_t after = hit + delim.size();
-            if (!line_start) {
+            bool closing = body.substr(after, 2) == "--";
+            // The delimiter is the whole line, but for "--" and transport padding: "--b1"
+            // must not match "--b10" (RFC 2046 section 5.1.1).
+            std::size_t eol_pos = body.find('\n', after);
+            std::string_view tail =
+                body.substr(after + (closing ? 2 : 0), eol_pos == std::string_view::npos
+                                                           ? std::string_view::npos
+                                                           : eol_pos - after - (closing ? 2 : 0));
+            bool whole_line = closing || tail.find_first_not_of(" \t") == std::string_view::npos;
+            if (!line_start || !whole_line) {
                 pos = after;
                 continue;
             }
             found = true;
-            bool closing = body.substr(after, 2) == "--";
             if (part_start != std::string_view::npos) {
                 // The newline before the delimiter belongs to the delimiter.
                 std::size_t end = hit > part_start ? hit - 1 : part_start;

@@ -1,0 +1,300 @@
+// Unit tests of the bounce email reader on small hand-written bounces of each structure.
+#include "bouncediag/bounce_email.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+using namespace bouncediag;
+
+namespace {
+
+std::string crlf(std::string s, const char* eol) {
+    std::string out;
+    for (char c : s) {
+        if (c == '\n')
+            out += eol;
+        else
+            out.push_back(c);
+    }
+    return out;
+}
+
+std::string read_data(const std::string& name) {
+    std::ifstream in(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/emails/" + name,
+                     std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+const char* const k_dsn =
+    "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+    "To: sender@example.net\n"
+    "Subject: Undelivered Mail Returned to Sender\n"
+    "Auto-Submitted: auto-replied\n"
+    "MIME-Version: 1.0\n"
+    "Content-Type: multipart/report; report-type=delivery-status;\n"
+    "\tboundary=\"AB12.345/mx.example.org\"\n"
+    "\n"
+    "--AB12.345/mx.example.org\n"
+    "Content-Type: text/plain; charset=us-ascii\n"
+    "\n"
+    "<alice@example.com>: host mx.example.com[192.0.2.1] said: 550 5.1.1\n"
+    "    <alice@example.com>: Recipient address rejected: User unknown (in reply to RCPT\n"
+    "    TO command)\n"
+    "\n"
+    "--AB12.345/mx.example.org\n"
+    "Content-Type: message/delivery-status\n"
+    "\n"
+    "Reporting-MTA: dns; mx.example.org\n"
+    "X-Postfix-Queue-ID: AB12\n"
+    "\n"
+    "Final-Recipient: rfc822; alice@example.com\n"
+    "Original-Recipient: rfc822;Alice@Example.com\n"
+    "Action: failed\n"
+    "Status: 5.1.1\n"
+    "Remote-MTA: dns; mx.example.com\n"
+    "Diagnostic-Code: smtp; 550 5.1.1 <alice@example.com>: Recipient address\n"
+    "    rejected: User unknown\n"
+    "\n"
+    "Final-Recipient: rfc822; bob@example.com\n"
+    "Action: delayed\n"
+    "Status: 4.4.1\n"
+    "Last-Attempt-Date: Mon, 1 Jan 2024 00:00:00 +0000\n"
+    "\n"
+    "--AB12.345/mx.example.org\n"
+    "Content-Type: message/rfc822\n"
+    "\n"
+    "From: Sender <sender@example.net>\n"
+    "To: alice@example.com, bob@example.com\n"
+    "Subject: =?UTF-8?Q?Caf=C3=A9?=\n"
+    "Date: Mon, 1 Jan 2024 00:00:00 +0000\n"
+    "Message-ID: <m1@example.net>\n"
+    "\n"
+    "hello\n"
+    "--AB12.345/mx.example.org--\n";
+
+}  // namespace
+
+TEST(BounceEmail, ReadsRfc3464Recipients) {
+    BounceEmail e = read_bounce_email(k_dsn);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    const BounceRecipient& a = e.recipients[0];
+    EXPECT_EQ(a.kind, ReportKind::bounce);
+    EXPECT_EQ(a.recipient, "alice@example.com");
+    EXPECT_EQ(a.original_recipient, "Alice@Example.com");
+    EXPECT_EQ(a.dsn_action, "failed");
+    EXPECT_EQ(a.status, "5.1.1");
+    EXPECT_EQ(a.diagnostic,
+              "550 5.1.1 <alice@example.com>: Recipient address rejected: User unknown");
+    EXPECT_EQ(a.remote_mta, "mx.example.com");
+    EXPECT_EQ(a.reporting_mta, "mx.example.org");
+    EXPECT_EQ(a.queue_id, "AB12");
+    EXPECT_EQ(a.format, "rfc3464");
+    const BounceRecipient& b = e.recipients[1];
+    EXPECT_EQ(b.recipient, "bob@example.com");
+    EXPECT_EQ(b.dsn_action, "delayed");
+    EXPECT_EQ(b.last_attempt_date, "Mon, 1 Jan 2024 00:00:00 +0000");
+    EXPECT_EQ(e.original.message_id, "<m1@example.net>");
+    EXPECT_EQ(e.original.subject, "Café");
+    EXPECT_EQ(e.original.to, "alice@example.com, bob@example.com");
+}
+
+TEST(BounceEmail, LineEndingsDoNotMatter) {
+    for (const char* eol : {"\r\n", "\r", "\r\r\n"}) {
+        BounceEmail e = read_bounce_email(crlf(k_dsn, eol));
+        ASSERT_EQ(e.recipients.size(), 2u) << "line ending " << int(eol[1]);
+        EXPECT_EQ(e.recipients[0].diagnostic,
+                  "550 5.1.1 <alice@example.com>: Recipient address rejected: User unknown");
+    }
+}
+
+TEST(BounceEmail, DsnWithoutDiagnosticTakesTheTextReply) {
+    std::string email =
+        "Subject: Delivery Status Notification (Failure)\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\nDelivery to the following recipient failed:\n\n"
+        "     carol@example.com\n\nThe error that the other server returned was:\n"
+        "552 5.2.2 The email account that you tried to reach is over quota.\n\n"
+        "--b\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; carol@example.com\nAction: failed\nStatus: 5.2.2\n\n--b--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "552 5.2.2 The email account that you tried to reach is over quota.");
+}
+
+TEST(BounceEmail, QmailFormat) {
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\n\n"
+        "Hi. This is the qmail-send program at mx.example.org.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+        "<dave@example.com>:\n192.0.2.2 does not like recipient.\n"
+        "Remote host said: 550 5.1.1 No such user\nGiving up on 192.0.2.2.\n\n"
+        "--- Below this line is a copy of the message.\n\n"
+        "Return-Path: <sender@example.net>\nTo: dave@example.com\nSubject: test\n"
+        "Message-ID: <q1@example.net>\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "dave@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 No such user Giving up on 192.0.2.2.");
+    EXPECT_EQ(e.original.message_id, "<q1@example.net>");
+}
+
+TEST(BounceEmail, EximFormatWithSeveralRecipients) {
+    std::string email =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "This message was created automatically by mail delivery software.\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  erin@example.com\n"
+        "    host mx.example.com [192.0.2.3]\n"
+        "    SMTP error from remote mail server after RCPT TO:<erin@example.com>:\n"
+        "    550 5.1.1 <erin@example.com>: User unknown\n"
+        "  frank@example.com\n"
+        "    host mx.example.com [192.0.2.3]\n"
+        "    SMTP error from remote mail server after RCPT TO:<frank@example.com>:\n"
+        "    552 5.2.2 Mailbox full\n\n"
+        "------ This is a copy of the message, including all the headers. ------\n\n"
+        "From: sender@example.net\nTo: erin@example.com\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "erin@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 <erin@example.com>: User unknown");
+    EXPECT_EQ(e.recipients[1].recipient, "frank@example.com");
+    EXPECT_EQ(e.recipients[1].diagnostic, "552 5.2.2 Mailbox full");
+}
+
+TEST(BounceEmail, SendmailTranscriptWithoutMimeHeaders) {
+    std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "... while talking to mx.example.com.:\n>>> RCPT To:<gina@example.com>\n"
+        "<<< 550 5.7.1 <gina@example.com>... Relaying denied\n"
+        "550 5.7.1 <gina@example.com>... Relaying denied\n\n"
+        "Final-Recipient: RFC822; gina@example.com\nAction: failed\nStatus: 5.7.1\n\n"
+        "Return-Path: <sender@example.net>\nTo: gina@example.com\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "gina@example.com");
+    EXPECT_EQ(e.recipients[0].status, "5.7.1");
+}
+
+TEST(BounceEmail, RecipientNamedOnlyInTheReturnedMessage) {
+    std::string email =
+        "From: MAILER-DAEMON@old.example.org\nSubject: Returned mail: Deferred\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "421 example.com (smtp)... Deferred: Connection timed out\n\n"
+        "   ----- Unsent message follows -----\n"
+        "Received: by old.example.org; id 1\nFrom: sender@example.net\nTo: hank@example.com\n"
+        "Subject: hi\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "hank@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "421 example.com (smtp)... Deferred: Connection timed out");
+}
+
+TEST(BounceEmail, ExchangeStyleTextWithBase64AndCharset) {
+    // "Delivery has failed to these recipients or groups:" in ISO-8859-1, base64-encoded.
+    std::string email = read_data("exchange-latin1.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "ivan@example.com");
+    EXPECT_NE(e.recipients[0].diagnostic.find("550 5.1.1 RESOLVER.ADR.RecipNotFound"),
+              std::string::npos);
+}
+
+TEST(BounceEmail, ArfFeedbackReport) {
+    std::string email =
+        "From: fbl@isp.example\nSubject: abuse report\n"
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=f\n\n"
+        "--f\nContent-Type: text/plain\n\nThis is an abuse report.\n"
+        "--f\nContent-Type: message/feedback-report\n\nFeedback-Type: abuse\n"
+        "User-Agent: fbl/1.0\nVersion: 1\nOriginal-Rcpt-To: judy@isp.example\n"
+        "Original-Rcpt-To: kim@isp.example\n"
+        "--f\nContent-Type: message/rfc822\n\nFrom: sender@example.net\nTo: judy@isp.example\n"
+        "Message-ID: <arf@example.net>\n\nspam\n--f--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].kind, ReportKind::feedback);
+    EXPECT_EQ(e.recipients[0].feedback_type, "abuse");
+    EXPECT_EQ(e.recipients[0].recipient, "judy@isp.example");
+    EXPECT_EQ(e.recipients[1].recipient, "kim@isp.example");
+    EXPECT_EQ(e.original.message_id, "<arf@example.net>");
+}
+
+TEST(BounceEmail, AutoReplies) {
+    BounceEmail e = read_bounce_email(
+        "From: Lee <lee@example.com>\nTo: sender@example.net\nSubject: Re: hello\n"
+        "Auto-Submitted: auto-replied\n\nI am out of the office until Monday.\n");
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].kind, ReportKind::vacation);
+    EXPECT_EQ(e.recipients[0].recipient, "lee@example.com");
+
+    BounceEmail de = read_bounce_email(
+        "From: mia@example.de\nSubject: Abwesenheitsnotiz: Termin\n\nIch bin nicht im Büro.\n");
+    ASSERT_EQ(de.recipients.size(), 1u);
+    EXPECT_EQ(de.recipients[0].kind, ReportKind::vacation);
+}
+
+TEST(BounceEmail, PlainMailIsNotABounce) {
+    BounceEmail e = read_bounce_email(
+        "From: ned@example.com\nTo: olga@example.com\nSubject: lunch\n\n"
+        "Hi Olga,\nolga@example.com: are you free at noon?\nNed\n");
+    EXPECT_TRUE(e.recipients.empty());
+}
+
+TEST(BounceEmail, AmazonSesJsonNotification) {
+    std::string email =
+        "From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n\n"
+        "{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Permanent\","
+        "\"bouncedRecipients\":[{\"emailAddress\":\"pat@example.com\",\"action\":\"failed\","
+        "\"status\":\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}],\n"
+        " \"reportingMTA\":\"dsn; a1.smtp-out.amazonses.com\"},\"mail\":{}}\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "pat@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 user unknown");
+    EXPECT_EQ(e.recipients[0].status, "5.1.1");
+}
+
+TEST(BounceEmail, ReportsInsideTheReturnedMessageAreIgnored) {
+    std::string inner =
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=in\n\n"
+        "--in\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; old@example.com\nAction: failed\nStatus: 5.0.0\n--in--\n";
+    std::string email =
+        "Subject: Returned mail\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=out\n\n"
+        "--out\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; new@example.com\nAction: failed\nStatus: 5.1.1\n"
+        "--out\nContent-Type: message/rfc822\n\n" +
+        inner + "--out--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "new@example.com");
+}
+
+TEST(BounceEmail, MalformedInputNeverThrows) {
+    std::string dsn = k_dsn;
+    for (std::size_t cut = 0; cut < dsn.size(); cut += 7)
+        EXPECT_NO_THROW(read_bounce_email(std::string_view(dsn).substr(0, cut)));
+    EXPECT_TRUE(read_bounce_email("").recipients.empty());
+    EXPECT_NO_THROW(read_bounce_email(std::string(5000, '\0')));
+    std::string nested;
+    for (int i = 0; i < 1000; ++i) nested += "Content-Type: message/rfc822\n\n";
+    EXPECT_NO_THROW(read_bounce_email(nested));
+    std::string big =
+        "Content-Type: multipart/mixed; boundary=z\n\n--z\n"
+        "Content-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n" +
+        std::string(20 << 20, 'A') + "\n--z--\n";
+    EXPECT_TRUE(read_bounce_email(big).recipients.empty());
+}
