@@ -5,7 +5,8 @@
 # a command (run with bash from the repository root, `bouncediag` being the binary under test);
 # the lines after it, up to the next command or the end of the block, are its expected output
 # (stdout and stderr together, as a terminal shows them). Other fenced blocks (```sh, ```) are
-# not run. Commands run with NO_COLOR=1, TERM=dumb and COLUMNS=80, so output is plain text.
+# not run. Commands run with LC_ALL=C, NO_COLOR=1, TERM=dumb and COLUMNS=80, so output is plain
+# text, English messages and the same table widths everywhere.
 # A command that uses jq is skipped, with a message, when jq is not installed.
 #
 # Usage: readme_examples.sh BOUNCEDIAG_BINARY [README]
@@ -37,7 +38,7 @@ check() {
     return 0
   fi
   printf '%s' "$expected" >"$tmp/expected"
-  (cd "$root" && PATH="$bindir:$PATH" NO_COLOR=1 TERM=dumb COLUMNS=80 \
+  (cd "$root" && PATH="$bindir:$PATH" LC_ALL=C NO_COLOR=1 TERM=dumb COLUMNS=80 \
     bash -c "$command" </dev/null >"$tmp/actual" 2>&1)
   ran=$((ran + 1))
   if ! diff -u --label "README.md:$command_line (expected)" --label "actual" \
