@@ -209,7 +209,12 @@ bool same_address(std::string_view a, std::string_view b) {
 BounceEmail read_bounce_email(std::string_view raw) {
     BounceEmail result;
     try {
-        std::string email = mime::normalize_line_endings(raw);
+        std::string normalized;
+        std::string_view email = raw;
+        if (mime::needs_normalizing(raw)) {
+            normalized = mime::normalize_line_endings(raw);
+            email = normalized;
+        }
         mime::Message msg = mime::scan(email);
         std::string subject = mime::decode_header(msg.headers.get("Subject"));
         std::string from = mime::decode_header(msg.headers.get("From"));

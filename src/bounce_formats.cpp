@@ -220,11 +220,30 @@ std::string remote_of(const std::vector<std::string_view>& lines) {
     return {};
 }
 
+// Index of the first line of the returned message (or the number of lines).
+std::size_t report_end(const std::vector<std::string_view>& lines) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string_view line = lines[i];
+        if (line.empty()) continue;
+        if (RE2::PartialMatch(piece(line), end_marker())) return i;
+        // An unannounced header block: a header line followed by another or a continuation.
+        if (RE2::PartialMatch(piece(line), header_line()) && i + 1 < lines.size() &&
+            (RE2::PartialMatch(piece(lines[i + 1]), header_line()) ||
+             is_header_continuation(lines[i + 1])) &&
+            (i == 0 || trim(lines[i - 1]).empty()))
+            return i;
+    }
+    return lines.size();
+}
+
 class Reader {
   public:
-    Reader(const TextContext& ctx, const RE2& recipient, const RE2* begin, const RE2* end,
+    Reader(const TextContext& ctx, const std::vector<std::string_view>& lines,
+           std::size_t report_end, const RE2& recipient, const RE2* begin, const RE2* end,
            bool text_first = false, const RE2* alternative = nullptr)
         : m_ctx(ctx),
+          m_lines(lines),
+          m_report_end(report_end),
           m_recipient(recipient),
           m_alternative(alternative),
           m_begin(begin),
@@ -232,7 +251,7 @@ class Reader {
           m_text_first(text_first) {}
 
     std::vector<TextRecipient> read() {
-        std::vector<std::string_view> lines = split_lines(m_ctx.text);
+        const std::vector<std::string_view>& lines = m_lines;
         std::size_t start = 0;
         if (m_begin) {
             start = lines.size();
@@ -250,13 +269,14 @@ class Reader {
         std::string returned_sender = clean_address(m_ctx.returned_from);
         for (std::size_t i = start; i < lines.size(); ++i) {
             std::string_view line = lines[i];
-            if (is_end(lines, i)) break;
+            if (i >= m_report_end || (m_end && RE2::PartialMatch(piece(line), *m_end))) break;
             re2::StringPiece addr, rest1, rest2;
             RE2::Arg args[3] = {&addr, &rest1, &rest2};
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
-            bool matched = RE2::PartialMatchN(piece(line), m_recipient, argv, n);
-            if (!matched && m_alternative)
+            bool matched = line.find('@') != std::string_view::npos &&
+                           RE2::PartialMatchN(piece(line), m_recipient, argv, n);
+            if (!matched && m_alternative && line.find('@') != std::string_view::npos)
                 matched = RE2::PartialMatchN(piece(line), *m_alternative, argv,
                                              std::min(3, m_alternative->NumberOfCapturingGroups()));
             if (matched) {
@@ -315,20 +335,9 @@ class Reader {
   private:
     static constexpr std::size_t k_none = static_cast<std::size_t>(-1);
 
-    bool is_end(const std::vector<std::string_view>& lines, std::size_t i) const {
-        std::string_view line = lines[i];
-        if (m_end && RE2::PartialMatch(piece(line), *m_end)) return true;
-        if (RE2::PartialMatch(piece(line), end_marker())) return true;
-        // An unannounced header block: a header line followed by another or a continuation.
-        if (RE2::PartialMatch(piece(line), header_line()) && i + 1 < lines.size() &&
-            (RE2::PartialMatch(piece(lines[i + 1]), header_line()) ||
-             is_header_continuation(lines[i + 1])) &&
-            (i == 0 || trim(lines[i - 1]).empty()))
-            return true;
-        return false;
-    }
-
     const TextContext& m_ctx;
+    const std::vector<std::string_view>& m_lines;
+    std::size_t m_report_end;
     const RE2& m_recipient;
     const RE2* m_alternative;
     const RE2* m_begin;
@@ -363,22 +372,44 @@ const std::vector<CompiledFormat>& compiled_formats() {
 }  // namespace
 
 std::string clean_address(std::string_view value) {
-    static const RE2 re("([^<>\\s\"(),;:\\[\\]]+@[A-Za-z0-9\\[][A-Za-z0-9.:\\]_-]*[A-Za-z0-9\\]])");
-    std::string addr;
-    if (!RE2::PartialMatch(piece(value), re, &addr)) {
-        // Local-only recipients ("rfc822; user") are still recipients.
-        std::string_view v = trim(value);
-        if (!v.empty() && v.front() == '<') v.remove_prefix(1);
-        if (!v.empty() && v.back() == '>') v.remove_suffix(1);
-        if (v.find_first_of(" \t<>") != std::string_view::npos) return {};
-        return std::string(v);
+    // Hand-written instead of a regex: this runs for every candidate line. The address is the
+    // first "local@domain" whose local part has no separators and whose domain is a host name
+    // or an address literal.
+    auto local_char = [](char c) {
+        return static_cast<unsigned char>(c) > 32 && c != '<' && c != '>' && c != '"' && c != '(' &&
+               c != ')' && c != ',' && c != ';' && c != ':' && c != '[' && c != ']' && c != 127;
+    };
+    auto domain_char = [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    };
+    std::size_t at = value.find('@');
+    while (at != std::string_view::npos) {
+        std::size_t begin = at;
+        while (begin > 0 && local_char(value[begin - 1])) --begin;
+        std::size_t end = at + 1;
+        while (end < value.size() && domain_char(value[end])) ++end;
+        std::string_view local = value.substr(begin, at - begin);
+        std::string_view domain = value.substr(at + 1, end - at - 1);
+        // Trailing dots and unbalanced brackets belong to the sentence, not the address.
+        while (!domain.empty() && (domain.back() == '.' || domain.back() == ':' ||
+                                   (domain.back() == ']' && domain.front() != '[')))
+            domain.remove_suffix(1);
+        if (!domain.empty() && domain.front() == '[' && domain.back() != ']')
+            domain.remove_prefix(1);
+        while (!local.empty() && (local.front() == '\'' || local.front() == '`'))
+            local.remove_prefix(1);
+        if (!local.empty() && !domain.empty())
+            return std::string(local) + "@" + std::string(domain);
+        at = value.find('@', at + 1);
     }
-    while (!addr.empty() && (addr.back() == '.' || addr.back() == ']')) {
-        if (addr.back() == ']' && addr.find('[') != std::string::npos) break;
-        addr.pop_back();
-    }
-    if (!addr.empty() && (addr.front() == '\'' || addr.front() == '`')) addr.erase(0, 1);
-    return addr;
+    // Local-only recipients ("rfc822; user") are still recipients.
+    std::string_view v = trim(value);
+    if (!v.empty() && v.front() == '<') v.remove_prefix(1);
+    if (!v.empty() && v.back() == '>') v.remove_suffix(1);
+    if (v.find_first_of(" \t<>@") != std::string_view::npos) return {};
+    return std::string(v);
 }
 
 std::string report_diagnostic(std::string_view text) {
@@ -428,10 +459,12 @@ bool looks_like_failure_text(const TextContext& ctx) {
 
 std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string& format) {
     std::string head = "Subject: " + std::string(ctx.subject) + "\nFrom: " + std::string(ctx.from);
+    std::vector<std::string_view> lines = split_lines(ctx.text);
+    std::size_t end = report_end(lines);
     static const RE2 generic(k_generic_recipient);
     {
         static const RE2 summary(k_sendmail_summary);
-        Reader reader(ctx, generic, nullptr, nullptr, false, &summary);
+        Reader reader(ctx, lines, end, generic, nullptr, nullptr, false, &summary);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = "generic";
@@ -442,7 +475,8 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
         if (f.detect && !RE2::PartialMatch(piece(head), *f.detect) &&
             !RE2::PartialMatch(piece(ctx.text), *f.detect))
             continue;
-        Reader reader(ctx, *f.recipient, f.begin.get(), f.end.get(), f.spec->text_first);
+        Reader reader(ctx, lines, end, *f.recipient, f.begin.get(), f.end.get(),
+                      f.spec->text_first);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = f.spec->name;

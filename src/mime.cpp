@@ -126,26 +126,35 @@ bool Headers::has(std::string_view name) const {
     return false;
 }
 
+bool needs_normalizing(std::string_view raw) {
+    return raw.find('\r') != std::string_view::npos || raw.starts_with(">From ") ||
+           raw.find("\n>From ") != std::string_view::npos;
+}
+
 std::string normalize_line_endings(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
-    bool line_start = true;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-        char c = raw[i];
-        if (c == '\r') {
+    std::size_t i = 0;
+    while (i < raw.size()) {
+        // Copy plain runs in one go; only CR and ">From " at a line start need work.
+        std::size_t stop = raw.find_first_of("\r>", i);
+        if (stop == std::string_view::npos) stop = raw.size();
+        out.append(raw.substr(i, stop - i));
+        i = stop;
+        if (i >= raw.size()) break;
+        if (raw[i] == '\r') {
             // CRLF, and the CR CR LF some gateways write, end one line; bare CRs end one each.
             std::size_t j = i;
             while (j < raw.size() && raw[j] == '\r') ++j;
             if (j < raw.size() && raw[j] == '\n') i = j;
-            c = '\n';
-        }
-        // mbox quoting (">From " at a line start) hides "From " lines of the message itself.
-        if (line_start && c == '>' && raw.substr(i, 6) == ">From ") {
-            line_start = false;
+            out.push_back('\n');
+            ++i;
             continue;
         }
-        out.push_back(c);
-        line_start = c == '\n';
+        // mbox quoting (">From " at a line start) hides "From " lines of the message itself.
+        bool line_start = out.empty() || out.back() == '\n';
+        if (!(line_start && raw.substr(i, 6) == ">From ")) out.push_back('>');
+        ++i;
     }
     return out;
 }

@@ -27,6 +27,8 @@ struct Headers {
 
 // Converts CRLF and bare CR to LF and unquotes mbox ">From " lines.
 std::string normalize_line_endings(std::string_view raw);
+// False when `raw` already has LF line endings and no mbox quoting (no copy needed).
+bool needs_normalizing(std::string_view raw);
 
 // Splits an entity at its first empty line. Without one, everything is header when the text
 // starts with a header line, else everything is body.
