@@ -408,7 +408,7 @@ std::string clean_address(std::string_view value) {
     std::string_view v = trim(value);
     if (!v.empty() && v.front() == '<') v.remove_prefix(1);
     if (!v.empty() && v.back() == '>') v.remove_suffix(1);
-    if (v.find_first_of(" \t<>@") != std::string_view::npos) return {};
+    if (v.find_first_of(" \t<>") != std::string_view::npos) return {};
     return std::string(v);
 }
 
