@@ -13,6 +13,8 @@ namespace {
 
 using detail::clean_address;
 
+BounceEmail read_email(std::string_view raw, int depth);
+
 char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
@@ -207,6 +209,12 @@ bool same_address(std::string_view a, std::string_view b) {
 }  // namespace
 
 BounceEmail read_bounce_email(std::string_view raw) {
+    return read_email(raw, 0);
+}
+
+namespace {
+
+BounceEmail read_email(std::string_view raw, int depth) {
     BounceEmail result;
     try {
         std::string normalized;
@@ -367,6 +375,20 @@ BounceEmail read_bounce_email(std::string_view raw) {
             }
         if (!result.recipients.empty()) return result;
 
+        // A bounce forwarded as an attachment (a user or a gateway passing it on): read the
+        // attached message as the report.
+        if (depth < 3)
+            for (const mime::Part& p : msg.parts)
+                if (p.role == mime::PartRole::returned_headers && !p.raw.empty() &&
+                    p.headers.has("Content-Type")) {
+                    BounceEmail inner = read_email(p.raw, depth + 1);
+                    bool real = std::any_of(
+                        inner.recipients.begin(), inner.recipients.end(), [](const auto& r) {
+                            return r.kind == ReportKind::bounce && r.format != "returned-message";
+                        });
+                    if (real) return inner;
+                }
+
         // A failure report that names no recipient in its text (old Sendmail, some gateways):
         // the returned message's recipient is the one that failed.
         if (detail::looks_like_failure_text(ctx) || !dsn_parts.empty()) {
@@ -384,7 +406,7 @@ BounceEmail read_bounce_email(std::string_view raw) {
         }
 
         // Auto-replies: the recipient is whoever answered.
-        if (looks_like_vacation(msg.headers, subject, text)) {
+        if (looks_like_vacation(msg.headers, subject, text) && !is_report) {
             BounceRecipient r;
             r.kind = ReportKind::vacation;
             r.format = "rfc3834";
@@ -398,5 +420,7 @@ BounceEmail read_bounce_email(std::string_view raw) {
     }
     return result;
 }
+
+}  // namespace
 
 }  // namespace bouncediag

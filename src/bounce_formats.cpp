@@ -99,8 +99,9 @@ const FormatSpec k_formats[] = {
      "message|e-?mail) to|(?:error|failure) delivering (?:your )?(?:mail|message|e-?mail) "
      "to|(?:could not|cannot|can't|couldn't) be delivered to|message to|mail to|undeliverable "
      "to|delivery has failed to these recipients or "
-     "groups:?|did not reach the following recipients?(?:\\(s\\))?:?)\\s*:?\\s*<?" ADDR
-     ">?\\s*(.*)$"},
+     "groups:?|(?:rejected|refused|unknown|invalid) recipient|the following "
+     "(?:recipient|address)(?:e?s|\\(e?s\\))?[^:@]*:|did not reach the following "
+     "recipients?(?:\\(s\\))?:?)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
 };
 
 // Lines that start the returned message (or its headers) inside the text.
@@ -226,12 +227,22 @@ std::size_t report_end(const std::vector<std::string_view>& lines) {
         std::string_view line = lines[i];
         if (line.empty()) continue;
         if (RE2::PartialMatch(piece(line), end_marker())) return i;
-        // An unannounced header block: a header line followed by another or a continuation.
-        if (RE2::PartialMatch(piece(line), header_line()) && i + 1 < lines.size() &&
-            (RE2::PartialMatch(piece(lines[i + 1]), header_line()) ||
-             is_header_continuation(lines[i + 1])) &&
-            (i == 0 || trim(lines[i - 1]).empty()))
-            return i;
+        // An unannounced header block after a blank line: a trace or message header field
+        // followed by more fields, or a run of four fields. Short "Subject:/Date:" summaries
+        // of the returned message inside the report do not end it.
+        if ((i == 0 || trim(lines[i - 1]).empty()) &&
+            RE2::PartialMatch(piece(line), header_line())) {
+            static const RE2 k_strong(
+                "(?i)^(?:Return-Path|Received|DKIM-Signature|Message-I[Dd]|MIME-Version|"
+                "Delivered-To|X-[A-Za-z0-9-]+|Authentication-Results|ARC-[A-Za-z-]+):");
+            std::size_t run = 1;
+            while (i + run < lines.size() &&
+                   (RE2::PartialMatch(piece(lines[i + run]), header_line()) ||
+                    is_header_continuation(lines[i + run])) &&
+                   run < 4)
+                ++run;
+            if ((run >= 2 && RE2::PartialMatch(piece(line), k_strong)) || run >= 4) return i;
+        }
     }
     return lines.size();
 }

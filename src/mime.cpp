@@ -521,6 +521,7 @@ class Scanner {
                 p.role = PartRole::returned_headers;
                 p.type = ct.type;
                 p.headers = parse_headers(inner_header);
+                p.raw = inner;
                 m_msg.parts.push_back(std::move(p));
             }
             walk(inner, depth + 1, true, false);

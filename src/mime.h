@@ -80,6 +80,7 @@ struct Part {
     std::string text;  // decoded UTF-8 text (empty for skipped parts)
     Headers headers;   // the part's own headers (views into the normalized message)
     bool is_html = false;
+    std::string_view raw;  // returned_headers of message/rfc822: the whole attached message
 };
 
 // The scanned email.
