@@ -144,6 +144,15 @@ const Rule* Classifier::best_rule(const Reply& reply, bool codes_only) const {
     return best == rules.size() ? nullptr : &rules[best];
 }
 
+namespace {
+
+// "User unknown" said in reply to DATA (RFC 5321 section 3.3) comes after the server accepted
+// the recipient at RCPT TO: a content or policy filter is speaking in user-unknown words
+// (sisimai calls it "filtered"), and the address must not be dropped on it.
+bool refused_after_data(const Reply& reply) { return reply.smtp_command == "DATA"; }
+
+}  // namespace
+
 Diagnosis Classifier::classify(const Reply& reply) const {
     Diagnosis d;
     std::string_view code_type = reply.code_class_type();
@@ -165,6 +174,16 @@ Diagnosis Classifier::classify(const Reply& reply) const {
         d.type = rule->type;
     } else {
         d.type = std::string(code_type);
+    }
+    if (d.reason == "userunknown" && refused_after_data(reply)) {
+        d.reason = "filtered";
+        d.cause = "policy";
+        d.action = "contact-recipient";
+        d.meaning = "The server accepted the recipient, then refused the message after DATA with "
+                    "user-unknown wording: a filter's verdict, so the address is not proven "
+                    "dead. (" + d.meaning + ")";
+        d.fix = "Do not remove the address on this reply alone; check with the recipient or watch "
+                "for a bounce that names the recipient (RCPT TO, status 5.1.1).";
     }
     if (d.action == "suppress" && d.type != "hard") d.action = "retry";
     if (rule->is_text_rule()) {

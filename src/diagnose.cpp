@@ -73,6 +73,7 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
             result.reply.enhanced_code = r.status;
         }
         if (result.reply.remote_host.empty()) result.reply.remote_host = r.remote_mta;
+        if (result.reply.smtp_command.empty()) result.reply.smtp_command = r.smtp_command;
         if (r.kind == ReportKind::feedback) {
             result.diagnosis = not_a_failure(
                 "feedback", "A recipient reported this message (a feedback report, RFC 5965), "

@@ -64,3 +64,24 @@ TEST_F(ClassifierTest, BlocklistAndProviderComeFromTheRule) {
 
 }  // namespace
 }  // namespace bouncediag
+
+namespace bouncediag {
+namespace {
+
+TEST(ClassifierEvidence, UserUnknownAfterDataIsAFilterNotADeadAddress) {
+    RuleTable table =
+        RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/rules/small.json");
+    Classifier classifier(table);
+    Diagnosis at_rcpt = classifier.classify(parse_reply(
+        "host mx.example.com[192.0.2.1] said: 550 User unknown (in reply to RCPT TO command)"));
+    EXPECT_EQ(at_rcpt.reason, "userunknown");
+    EXPECT_EQ(at_rcpt.action, "suppress");
+    Diagnosis at_data = classifier.classify(parse_reply(
+        "host mx.example.com[192.0.2.1] said: 550 User unknown (in reply to end of DATA command)"));
+    EXPECT_EQ(at_data.reason, "filtered");
+    EXPECT_EQ(at_data.cause, "policy");
+    EXPECT_EQ(at_data.action, "contact-recipient");
+}
+
+}  // namespace
+}  // namespace bouncediag

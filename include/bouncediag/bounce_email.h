@@ -20,6 +20,8 @@ struct BounceRecipient {
     std::string dsn_action;          // the DSN's Action: failed, delayed, delivered, relayed, ...
     std::string status;              // the DSN's Status: field (enhanced code), if any
     std::string diagnostic;          // the reply text: Diagnostic-Code or the format's error text
+    std::string smtp_command;        // the SMTP command the reply answered ("RCPT TO", "DATA"),
+                                     // when the bounce shows it (a ">>> RCPT To:" transcript line)
     std::string remote_mta;
     std::string reporting_mta;
     std::string last_attempt_date;
