@@ -154,6 +154,31 @@ std::string_view inline_dsn(std::string_view text) {
     return rest;
 }
 
+// The first block of "> "-quoted lines, unquoted, when it looks like a quoted email (starts
+// with header fields); empty otherwise.
+std::string unquote_forwarded(std::string_view text) {
+    std::string out;
+    std::size_t pos = 0, quoted = 0;
+    bool started = false;
+    while (pos < text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos) eol = text.size();
+        std::string_view line = text.substr(pos, eol - pos);
+        pos = eol + 1;
+        if (!line.starts_with(">")) {
+            if (started && !trim(line).empty()) break;
+            continue;
+        }
+        started = true;
+        line.remove_prefix(1);
+        if (line.starts_with(" ")) line.remove_prefix(1);
+        out.append(line).push_back('\n');
+        ++quoted;
+    }
+    if (quoted < 5 || !RE2::PartialMatch(out, "^[A-Za-z-]+:")) return {};
+    return out;
+}
+
 // RFC 3834 auto-replies and the vacation wording of mailers that do not set Auto-Submitted.
 bool looks_like_vacation(const mime::Headers& h, std::string_view subject, std::string_view text) {
     std::string_view auto_submitted = h.get("Auto-Submitted");
@@ -388,6 +413,21 @@ BounceEmail read_email(std::string_view raw, int depth) {
                         });
                     if (real) return inner;
                 }
+
+        // A bounce forwarded inline with "> " quoting ("Begin forwarded message:"): unquote the
+        // quoted block and read it as an email of its own.
+        if (depth < 3) {
+            std::string unquoted = unquote_forwarded(text);
+            if (!unquoted.empty()) {
+                BounceEmail inner = read_email(unquoted, depth + 1);
+                bool real = std::any_of(inner.recipients.begin(), inner.recipients.end(),
+                                        [](const auto& r) { return r.kind == ReportKind::bounce; });
+                if (real) {
+                    // The views of `inner` own their strings; nothing points into `unquoted`.
+                    return inner;
+                }
+            }
+        }
 
         // A failure report that names no recipient in its text (old Sendmail, some gateways):
         // the returned message's recipient is the one that failed.

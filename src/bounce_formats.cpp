@@ -58,6 +58,7 @@ struct FormatSpec {
     const char* end;          // RE2 on a line: the failure section ends before it; null: generic
     const char* recipient;    // RE2 on a line, capture 1 = address, 2 = rest of the line
     bool text_first = false;  // captures swapped: 1 = the error text, 2 = the address
+    bool local_part = false;  // recipients may be bare local parts (no '@')
 };
 
 // Address forms accepted inside recipient patterns.
@@ -77,6 +78,10 @@ const char* const k_sendmail_summary =
     ">?\\.\\.\\.\\s*(.*)$";
 
 const FormatSpec k_formats[] = {
+    // Exim lists each failed address indented by two spaces under its heading; local
+    // deliveries name a bare local part or a pipe/file ("save to ..." is not an address).
+    {"exim-local", "(?i)the following address\\(es\\) failed",
+     "(?i)the following address\\(es\\) failed", nullptr, "^  ([^\\s<>@()]+)\\s*$", false, true},
     // SMTP session transcripts: the recipient is the RCPT TO argument and the reply follows
     // (Postfix "In:/Out:", Sendmail ">>>/<<<").
     {"smtp-transcript", nullptr, nullptr, nullptr,
@@ -251,7 +256,7 @@ class Reader {
   public:
     Reader(const TextContext& ctx, const std::vector<std::string_view>& lines,
            std::size_t report_end, const RE2& recipient, const RE2* begin, const RE2* end,
-           bool text_first = false, const RE2* alternative = nullptr)
+           bool text_first = false, const RE2* alternative = nullptr, bool local_part = false)
         : m_ctx(ctx),
           m_lines(lines),
           m_report_end(report_end),
@@ -259,7 +264,8 @@ class Reader {
           m_alternative(alternative),
           m_begin(begin),
           m_end(end),
-          m_text_first(text_first) {}
+          m_text_first(text_first),
+          m_local_part(local_part) {}
 
     std::vector<TextRecipient> read() {
         const std::vector<std::string_view>& lines = m_lines;
@@ -285,7 +291,7 @@ class Reader {
             RE2::Arg args[3] = {&addr, &rest1, &rest2};
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
-            bool matched = line.find('@') != std::string_view::npos &&
+            bool matched = (m_local_part || line.find('@') != std::string_view::npos) &&
                            RE2::PartialMatchN(piece(line), m_recipient, argv, n);
             if (!matched && m_alternative && line.find('@') != std::string_view::npos)
                 matched = RE2::PartialMatchN(piece(line), *m_alternative, argv,
@@ -354,6 +360,7 @@ class Reader {
     const RE2* m_begin;
     const RE2* m_end;
     bool m_text_first;
+    bool m_local_part;
     std::size_t m_current = k_none;
     std::deque<std::string> m_owned;  // rewritten lines the blocks point into
 };
@@ -486,8 +493,8 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
         if (f.detect && !RE2::PartialMatch(piece(head), *f.detect) &&
             !RE2::PartialMatch(piece(ctx.text), *f.detect))
             continue;
-        Reader reader(ctx, lines, end, *f.recipient, f.begin.get(), f.end.get(),
-                      f.spec->text_first);
+        Reader reader(ctx, lines, end, *f.recipient, f.begin.get(), f.end.get(), f.spec->text_first,
+                      nullptr, f.spec->local_part);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = f.spec->name;
