@@ -25,6 +25,7 @@
 #include "bouncediag/output.h"
 #include "bouncediag/rule_table.h"
 #include "bouncediag/summary.h"
+#include "ordered_parallel.h"
 #include "output_stream.h"
 
 namespace bouncediag::cli {
@@ -55,6 +56,8 @@ void add_options(CLI::App& app, Options& o) {
     app.add_option("--action", o.actions, "Only results with these actions")->delimiter(',')->allow_extra_args(false);
     app.add_flag("--line-buffered", o.line_buffered, "Flush after every result");
     app.add_flag("-q,--quiet", o.quiet, "No prompts or progress on stderr");
+    app.add_option("-j,--jobs", o.jobs, "Threads for many input files (default: the number of cores)")
+        ->check(CLI::Range(1, 256));
 
     CLI::App* explain = app.add_subcommand("explain", "Explain a reply code: 550, 5.7.26, '550 5.7.26'");
     explain->add_option("code", o.explain_codes, "The code(s) to explain")->required();
@@ -178,17 +181,24 @@ public:
         if (m_options.inputs.empty()) {
             diagnose_stdin(mode);
         }
+        // Consecutive files are diagnosed together (in parallel with -j), everything in
+        // argument order.
+        std::vector<std::string> files;
         std::size_t argument = 0;
         for (const std::string& in : m_options.inputs) {
             ++argument;
+            if (in != "-" && is_file_argument(in)) {
+                add_path(in, files);
+                continue;
+            }
+            diagnose_files(files, mode);
             if (in == "-") {
                 diagnose_stdin(mode);
-            } else if (is_file_argument(in)) {
-                diagnose_path(in, mode);
             } else {
                 diagnose_argument(in, argument);
             }
         }
+        diagnose_files(files, mode);
         if (m_command == Command::summary) {
             m_out.write(m_options.format == "json"
                             ? render_summary_json(m_summary)
@@ -268,32 +278,66 @@ private:
         emit(std::move(r));
     }
 
-    void diagnose_path(const std::string& path, InputMode mode) {
+    // A file, or the files of a maildir folder, to diagnose.
+    void add_path(const std::string& path, std::vector<std::string>& files) {
         std::error_code ec;
-        if (fs::is_directory(path, ec)) {
-            std::vector<std::string> files;
-            try {
-                files = maildir_files(path);
-            } catch (const Error& e) {
-                report(e.what());
-                return;
-            }
-            for (const std::string& f : files) diagnose_file(f, mode);
+        if (!fs::is_directory(path, ec)) {
+            files.push_back(path);
             return;
         }
-        diagnose_file(path, mode);
-    }
-
-    void diagnose_file(const std::string& path, InputMode mode) {
-        std::string content;
+        // A bad folder is reported in its place in the output order.
+        diagnose_files(files, InputMode::detect);
         try {
-            content = read_file(path);
+            std::vector<std::string> inside = maildir_files(path);
+            files.insert(files.end(), inside.begin(), inside.end());
         } catch (const Error& e) {
             report(e.what());
+        }
+    }
+
+    // What diagnosing one file gave, kept until its turn to be written.
+    struct FileOutcome {
+        std::vector<Result> results;
+        InputStats stats;
+        std::string error;
+    };
+
+    FileOutcome diagnose_one_file(const std::string& path, InputMode mode) const {
+        FileOutcome outcome;
+        try {
+            std::string content = read_file(path);
+            outcome.stats = diagnose_content(content, path, mode, *m_plan.classifier,
+                                             [&](Result&& r) { outcome.results.push_back(std::move(r)); });
+        } catch (const Error& e) {
+            outcome.error = e.what();
+        }
+        return outcome;
+    }
+
+    void write_file_outcome(const std::string& path, FileOutcome&& outcome) {
+        if (!outcome.error.empty()) {
+            report(outcome.error);
             return;
         }
-        account(diagnose_content(content, path, mode, *m_plan.classifier, sink()), path);
+        for (Result& r : outcome.results) emit(std::move(r));
+        account(outcome.stats, path);
         flush_notes();
+    }
+
+    // Diagnoses `files` (then clears it): on m_options.jobs threads when there are several,
+    // with the output in file order either way.
+    void diagnose_files(std::vector<std::string>& files, InputMode mode) {
+        if (m_options.jobs <= 1 || files.size() < 2) {
+            for (const std::string& f : files) write_file_outcome(f, diagnose_one_file(f, mode));
+        } else {
+            ordered_parallel<FileOutcome>(
+                files.size(), m_options.jobs, 4 * std::size_t(m_options.jobs),
+                [&](std::size_t i) { return diagnose_one_file(files[i], mode); },
+                [&](std::size_t i, FileOutcome&& outcome) {
+                    write_file_outcome(files[i], std::move(outcome));
+                });
+        }
+        files.clear();
     }
 
     // Stdin: a terminal gets a prompt and one pasted reply; a pipe is read as a whole when it

@@ -3,10 +3,15 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace bouncediag::cli {
+
+// The number of cores, at least 1.
+inline unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 struct Options {
     std::vector<std::string> inputs;  // replies or files (default command)
@@ -21,6 +26,7 @@ struct Options {
     std::vector<std::string> actions;
     bool line_buffered = false;
     bool quiet = false;
+    unsigned jobs = default_jobs();
 
     // Subcommands.
     std::vector<std::string> explain_codes;
