@@ -378,6 +378,9 @@ BounceEmail read_email(std::string_view raw, int depth) {
                     }
                 }
             }
+            if (r.diagnostic.empty()) r.diagnostic = detail::text_near(text, r.recipient);
+            if (r.diagnostic.empty() && !r.original_recipient.empty())
+                r.diagnostic = detail::text_near(text, r.original_recipient);
             if (r.recipient.empty()) continue;
             result.recipients.push_back(std::move(r));
         }

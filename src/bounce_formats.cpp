@@ -439,6 +439,26 @@ std::string report_diagnostic(std::string_view text) {
     return d;
 }
 
+std::string text_near(std::string_view text, std::string_view address) {
+    if (address.empty()) return {};
+    std::string_view report = report_section(text);
+    std::vector<std::string_view> lines = split_lines(report);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string_view line = lines[i];
+        bool found = false;
+        for (std::size_t p = 0; p + address.size() <= line.size() && !found; ++p)
+            found = iequals(line.substr(p, address.size()), address);
+        if (!found) continue;
+        std::size_t end = i + 1;
+        while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
+        std::vector<std::string_view> block(lines.begin() + static_cast<std::ptrdiff_t>(i),
+                                            lines.begin() + static_cast<std::ptrdiff_t>(end));
+        std::string d = diagnostic_of(block);
+        if (!d.empty()) return d;
+    }
+    return {};
+}
+
 std::string_view report_section(std::string_view text) {
     std::vector<std::string_view> lines = split_lines(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {

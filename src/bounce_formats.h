@@ -42,6 +42,10 @@ std::string report_diagnostic(std::string_view text);
 // happens to start a line with an address is not a bounce.
 bool looks_like_failure_report(const TextContext& ctx);
 
+// The reply text of the paragraph of the report that names `address` (for DSNs without a
+// Diagnostic-Code whose text lists recipients in a shape no format reader knows).
+std::string text_near(std::string_view text, std::string_view address);
+
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 
