@@ -1,5 +1,11 @@
 #include "bouncediag/input.h"
 
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "bouncediag/error.h"
 #include "bouncediag/mailbox.h"
 #include "text_util.h"
 
@@ -64,7 +70,111 @@ void diagnose_email_message(std::string_view message, const std::string& name,
     }
 }
 
+// Reads from a file descriptor into a growing buffer, one read() at a time, so that whatever
+// a pipe has delivered can be handled at once.
+class BlockReader {
+public:
+    BlockReader(int fd, const std::string& name) : m_fd(fd), m_name(name) {}
+
+    bool eof() const { return m_eof; }
+
+    // Appends the next block to `buffer`; false at end of input.
+    bool read_some(std::string& buffer) {
+        constexpr std::size_t k_block = 1 << 20;
+        while (!m_eof) {
+            std::size_t old = buffer.size();
+            buffer.resize(old + k_block);
+            ssize_t n = ::read(m_fd, buffer.data() + old, k_block);
+            buffer.resize(old + std::size_t(std::max<ssize_t>(n, 0)));
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw Error(m_name + ": read error: " + std::strerror(errno));
+            if (n == 0) m_eof = true;
+            return n > 0;
+        }
+        return false;
+    }
+
+private:
+    int m_fd;
+    const std::string& m_name;
+    bool m_eof = false;
+};
+
+// Offset of the last mbox envelope line ("From " after an empty line) in `data` at or after
+// `from`, or 0: everything before it is complete messages.
+std::size_t last_envelope(std::string_view data, std::size_t from) {
+    std::size_t found = 0;
+    for (std::size_t at = data.find("\nFrom ", from); at != std::string_view::npos;
+         at = data.find("\nFrom ", at + 1)) {
+        std::size_t line_start = data.rfind('\n', at == 0 ? 0 : at - 1);
+        std::string_view before = data.substr(line_start == std::string_view::npos ? 0 : line_start,
+                                              at - (line_start == std::string_view::npos ? 0 : line_start));
+        if (trim(before).empty() && line_start != std::string_view::npos) found = at + 1;
+    }
+    return found;
+}
+
 }  // namespace
+
+InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
+                           const Classifier& classifier, const ResultSink& sink) {
+    BlockReader reader(fd, name);
+    std::string buffer;
+    while (buffer.size() < 4096 && reader.read_some(buffer)) {
+    }
+    const InputMode requested = mode;
+    if (mode == InputMode::detect) mode = detect_input_mode(buffer);
+    InputStats stats;
+    if (mode == InputMode::email) {
+        while (reader.read_some(buffer)) {
+        }
+        diagnose_email_message(buffer, name, 1, classifier, sink, stats);
+        return stats;
+    }
+    if (mode == InputMode::mbox) {
+        // Complete messages (those followed by another envelope line) are diagnosed and
+        // dropped; the last one waits for more input.
+        std::size_t number = 0;
+        std::size_t scanned = 0;
+        bool more = true;
+        while (true) {
+            std::size_t cut = more ? last_envelope(buffer, scanned) : buffer.size();
+            if (cut > 0) {
+                MboxSplitter splitter(std::string_view(buffer).substr(0, cut));
+                std::string_view message;
+                while (splitter.next(message))
+                    diagnose_email_message(message, name, ++number, classifier, sink, stats);
+                buffer.erase(0, cut);
+            }
+            scanned = buffer.size() > 8 ? buffer.size() - 8 : 0;
+            if (!more) break;
+            more = reader.read_some(buffer);
+        }
+        return stats;
+    }
+    LineDiagnoser lines(classifier, name, requested == InputMode::lines);
+    const ResultSink counting = [&](Result&& r) {
+        ++stats.results;
+        if (!r.diagnosed()) ++stats.undiagnosed;
+        sink(std::move(r));
+    };
+    std::size_t number = 0;
+    auto one = [&](std::string_view line) {
+        if (lines.diagnose(line, ++number, counting) == 0) ++stats.skipped;
+    };
+    while (true) {
+        std::size_t start = 0;
+        for (std::size_t nl = buffer.find('\n'); nl != std::string::npos;
+             nl = buffer.find('\n', start)) {
+            one(std::string_view(buffer).substr(start, nl - start));
+            start = nl + 1;
+        }
+        buffer.erase(0, start);
+        if (!reader.read_some(buffer)) break;
+    }
+    if (!buffer.empty()) one(buffer);
+    return stats;
+}
 
 InputStats diagnose_content(std::string_view content, const std::string& name, InputMode mode,
                             const Classifier& classifier, const ResultSink& sink) {

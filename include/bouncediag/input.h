@@ -34,6 +34,13 @@ using ResultSink = std::function<void(Result&&)>;
 // Decides the mode of a whole content for InputMode::detect.
 InputMode detect_input_mode(std::string_view head);
 
+// Diagnoses an input read from a file descriptor as it arrives: lines are diagnosed as soon as
+// they are complete (a pipe from `tail -f` streams), and memory stays bounded by the read block
+// and the largest single email of an mbox. Throws Error on a read error, after diagnosing all
+// that was read before it.
+InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
+                           const Classifier& classifier, const ResultSink& sink);
+
 // Diagnoses a whole input held in memory.
 InputStats diagnose_content(std::string_view content, const std::string& name, InputMode mode,
                             const Classifier& classifier, const ResultSink& sink);

@@ -1,7 +1,9 @@
 #include "cli.h"
 
 #include <fmt/format.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -134,6 +136,26 @@ std::string read_file(const std::string& path) {
     if (in.bad()) throw Error(fmt::format("{}: read error: {}", path, std::strerror(errno)));
     return content.str();
 }
+
+// An open input file; a folder or an unreadable file is an Error naming it.
+class InputFile {
+public:
+    explicit InputFile(const std::string& path) : m_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
+        if (m_fd < 0) throw Error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
+        struct stat info {};
+        if (fstat(m_fd, &info) == 0 && S_ISDIR(info.st_mode)) {
+            ::close(m_fd);
+            throw Error(fmt::format("{}: is a directory", path));
+        }
+    }
+    ~InputFile() { ::close(m_fd); }
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
+    int fd() const { return m_fd; }
+
+private:
+    int m_fd;
+};
 
 // The files of a maildir folder: cur/ then new/, each sorted by name.
 std::vector<std::string> maildir_files(const std::string& dir) {
@@ -305,13 +327,27 @@ private:
     FileOutcome diagnose_one_file(const std::string& path, InputMode mode) const {
         FileOutcome outcome;
         try {
-            std::string content = read_file(path);
-            outcome.stats = diagnose_content(content, path, mode, *m_plan.classifier,
-                                             [&](Result&& r) { outcome.results.push_back(std::move(r)); });
+            InputFile file(path);
+            outcome.stats = diagnose_stream(file.fd(), path, mode, *m_plan.classifier,
+                                            [&](Result&& r) { outcome.results.push_back(std::move(r)); });
         } catch (const Error& e) {
             outcome.error = e.what();
         }
         return outcome;
+    }
+
+    // One file, results written as they come (bounded memory whatever the file's size).
+    void stream_file(const std::string& path, InputMode mode) {
+        InputStats stats;
+        try {
+            InputFile file(path);
+            stats = diagnose_stream(file.fd(), path, mode, *m_plan.classifier, sink());
+        } catch (const Error& e) {
+            report(e.what());
+            return;
+        }
+        account(stats, path);
+        flush_notes();
     }
 
     void write_file_outcome(const std::string& path, FileOutcome&& outcome) {
@@ -328,7 +364,7 @@ private:
     // with the output in file order either way.
     void diagnose_files(std::vector<std::string>& files, InputMode mode) {
         if (m_options.jobs <= 1 || files.size() < 2) {
-            for (const std::string& f : files) write_file_outcome(f, diagnose_one_file(f, mode));
+            for (const std::string& f : files) stream_file(f, mode);
         } else {
             ordered_parallel<FileOutcome>(
                 files.size(), m_options.jobs, 4 * std::size_t(m_options.jobs),
@@ -358,20 +394,14 @@ private:
             account(diagnose_content(pasted, name, mode, *m_plan.classifier, sink()), name);
             return;
         }
-        std::string head;
-        if (mode == InputMode::detect || mode == InputMode::lines) {
-            // Read a little to decide, then stream the rest line by line.
-            std::string line;
-            while (head.size() < 4096 && std::getline(std::cin, line)) head += line + "\n";
-            const bool force = mode == InputMode::lines;
-            if (mode == InputMode::detect) mode = detect_input_mode(head);
-            if (mode == InputMode::lines) {
-                stream_lines(head, force, name);
-                return;
-            }
+        InputStats stats;
+        try {
+            stats = diagnose_stream(STDIN_FILENO, name, mode, *m_plan.classifier, sink());
+        } catch (const Error& e) {
+            report(e.what());
+            return;
         }
-        std::string content = read_stream(std::cin, head);
-        account(diagnose_content(content, name, mode, *m_plan.classifier, sink()), name);
+        account(stats, name);
         flush_notes();
     }
 
@@ -379,30 +409,6 @@ private:
         std::ostringstream rest;
         rest << in.rdbuf();
         return content + rest.str();
-    }
-
-    void stream_lines(const std::string& head, bool force, const std::string& name) {
-        InputStats stats;
-        ResultSink counting = [&](Result&& r) {
-            ++stats.results;
-            if (!r.diagnosed()) ++stats.undiagnosed;
-            emit(std::move(r));
-        };
-        LineDiagnoser lines(*m_plan.classifier, name, force);
-        std::size_t number = 0;
-        auto one = [&](std::string_view line) {
-            if (lines.diagnose(line, ++number, counting) == 0) ++stats.skipped;
-        };
-        std::size_t start = 0;
-        while (start < head.size()) {
-            std::size_t end = head.find('\n', start);
-            one(std::string_view(head).substr(start, end - start));
-            start = end + 1;
-        }
-        std::string line;
-        while (std::getline(std::cin, line)) one(line);
-        account(stats, name);
-        flush_notes();
     }
 
     void report(const std::string& message) {
