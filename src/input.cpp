@@ -114,14 +114,41 @@ std::size_t last_envelope(std::string_view data, std::size_t from) {
     return found;
 }
 
+// Whether a first line could start an email or an mbox ("From ", "Name: value").
+bool could_start_email(std::string_view line) {
+    if (line.starts_with("From ")) return true;
+    std::size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return false;
+    for (std::size_t i = 0; i < colon; ++i)
+        if (is_space(line[i])) return false;
+    return true;
+}
+
+// Reads just enough to tell what the input holds: its first line, and the header block when
+// that line could start an email, so that a quiet pipe of log lines streams at once.
+void read_head(BlockReader& reader, std::string& buffer) {
+    constexpr std::size_t k_max_head = 1 << 16;
+    while (true) {
+        std::size_t start = buffer.find_first_not_of(" \t\r\n");
+        std::size_t newline = start == std::string::npos ? start : buffer.find('\n', start);
+        if (newline != std::string::npos) {
+            if (!could_start_email(trim(std::string_view(buffer).substr(start, newline - start))))
+                return;
+            if (buffer.find("\n\n", start) != std::string::npos ||
+                buffer.find("\n\r\n", start) != std::string::npos || buffer.size() >= k_max_head)
+                return;
+        }
+        if (!reader.read_some(buffer)) return;
+    }
+}
+
 }  // namespace
 
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
                            const Classifier& classifier, const ResultSink& sink) {
     BlockReader reader(fd, name);
     std::string buffer;
-    while (buffer.size() < 4096 && reader.read_some(buffer)) {
-    }
+    read_head(reader, buffer);
     const InputMode requested = mode;
     if (mode == InputMode::detect) mode = detect_input_mode(buffer);
     InputStats stats;

@@ -1,5 +1,8 @@
 #include "bouncediag/mailbox.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace bouncediag {
 
 namespace {
@@ -26,13 +29,58 @@ bool looks_like_mbox(std::string_view data) {
     return data.starts_with("From ");
 }
 
+// A header field name as mail software writes them: a letter, then letters, digits and '-'
+// (RFC 5322 allows more, but nothing that writes emails uses it). Returns the name, or "".
+std::string_view header_field_name(std::string_view line) {
+    std::size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos || !std::isalpha(static_cast<unsigned char>(line[0])))
+        return {};
+    for (std::size_t i = 0; i < colon; ++i) {
+        unsigned char c = static_cast<unsigned char>(line[i]);
+        if (!std::isalnum(c) && c != '-') return {};
+    }
+    return line.substr(0, colon);
+}
+
+// Header fields only a message (not a DSN fragment or a log) starts with.
+bool is_message_header(std::string_view name) {
+    static constexpr std::string_view k_names[] = {
+        "Return-Path", "Received", "From", "To", "Cc", "Date", "Subject", "Message-ID",
+        "MIME-Version", "Content-Type", "Delivered-To", "Reply-To", "Sender", "DKIM-Signature",
+        "Authentication-Results", "X-Original-To", "Envelope-To", "Auto-Submitted", "Precedence",
+        "References", "In-Reply-To", "Thread-Topic", "Thread-Index", "ARC-Seal"};
+    for (std::string_view k : k_names)
+        if (name.size() == k.size() &&
+            std::equal(name.begin(), name.end(), k.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+            }))
+            return true;
+    return name.size() > 2 && (name[0] == 'X' || name[0] == 'x') && name[1] == '-';
+}
+
+// An email starts with header fields: at least two before the first blank line (or one before
+// a malformed line), one of them a message header; a pasted DSN fragment ("Status: 5.1.1") or a
+// JSON log line is not an email.
 bool looks_like_email(std::string_view data) {
     std::size_t pos = 0;
-    while (is_blank_line_at(data, pos)) ++pos;
-    std::string_view line = data.substr(pos, next_line(data, pos) - pos);
-    std::size_t i = 0;
-    while (i < line.size() && line[i] > 32 && line[i] < 127 && line[i] != ':') ++i;
-    return i > 0 && i < line.size() && line[i] == ':';
+    while (pos < data.size() && is_blank_line_at(data, pos)) pos = next_line(data, pos);
+    int fields = 0;
+    bool message_header = false;
+    for (int n = 0; n < 64 && pos < data.size() && !is_blank_line_at(data, pos); ++n) {
+        std::size_t end = next_line(data, pos);
+        std::string_view line = data.substr(pos, end - pos);
+        pos = end;
+        if (line[0] == ' ' || line[0] == '\t') {
+            if (fields == 0) return false;
+            continue;  // a folded continuation of the previous field
+        }
+        std::string_view name = header_field_name(line);
+        // A malformed line after a message header (a broken fold) still ends a header block.
+        if (name.empty()) return message_header;
+        ++fields;
+        message_header = message_header || is_message_header(name);
+    }
+    return fields >= 2 && message_header;
 }
 
 MboxSplitter::MboxSplitter(std::string_view data) : m_data(data) {}

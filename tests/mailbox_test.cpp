@@ -24,7 +24,13 @@ TEST(Mailbox, DetectsMboxAndEmail) {
     EXPECT_TRUE(looks_like_mbox("From a@b Thu Jan  1 00:00:00 2015\nSubject: x\n"));
     EXPECT_FALSE(looks_like_mbox("From: a@b\n"));
     EXPECT_TRUE(looks_like_email("Return-Path: <>\nFrom: a@b\n\nbody"));
-    EXPECT_TRUE(looks_like_email("\r\nX-Header: 1\r\n"));
+    EXPECT_TRUE(looks_like_email("\r\nX-Header: 1\r\nSubject: x\r\n"));
+    EXPECT_TRUE(looks_like_email("Received: from a\n(broken fold) by b\n\nbody"));
+    // A pasted DSN fragment, a JSON event or a log line is not an email.
+    EXPECT_FALSE(looks_like_email("Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 gone\n"));
+    EXPECT_FALSE(looks_like_email("{\"notificationType\":\"Bounce\"}\n"));
+    EXPECT_FALSE(looks_like_email("#Software: Microsoft Exchange Server\n#Version: 15.0\n"));
+    EXPECT_FALSE(looks_like_email("2026-11-27T12:00:01.120Z [INFO] [outbound] x\n"));
     EXPECT_FALSE(looks_like_email("550 5.1.1 user unknown"));
     EXPECT_FALSE(looks_like_email(""));
     EXPECT_FALSE(looks_like_email("not a header line\n"));

@@ -11,7 +11,7 @@ trap 'rm -f "$out" "$err"' EXIT
 stdin=/dev/null
 [ -f "$case_dir/stdin" ] && stdin="$case_dir/stdin"
 eval "set -- $(cat "$case_dir/cmd")"
-NO_COLOR= TERM=dumb "$bin" "$@" <"$stdin" >"$out" 2>"$err"
+NO_COLOR= TERM=dumb COLUMNS=80 "$bin" "$@" <"$stdin" >"$out" 2>"$err"
 status=$?
 if [ "${BOUNCEDIAG_UPDATE_GOLDEN:-}" = 1 ]; then
   cp "$out" "$case_dir/stdout"; cp "$err" "$case_dir/stderr"; echo "$status" >"$case_dir/status"
