@@ -387,6 +387,11 @@ std::string decode_transfer(std::string_view body, std::string_view encoding) {
 
 std::string to_utf8(std::string_view text, std::string_view charset_in) {
     std::string charset = canonical_charset(charset_in);
+    // Japanese mailers send ISO-2022-JP without declaring it (in DSN parts, for one); its
+    // escape sequences give it away and are never valid in ASCII or UTF-8 text.
+    if (is_utf8_compatible(charset) && (text.find("\x1b$B") != std::string_view::npos ||
+                                        text.find("\x1b$@") != std::string_view::npos))
+        charset = "iso-2022-jp-2";
     if (is_utf8_compatible(charset)) return std::string(text);
     bool ascii = true;
     for (char c : text)

@@ -298,3 +298,64 @@ TEST(BounceEmail, MalformedInputNeverThrows) {
         std::string(20 << 20, 'A') + "\n--z--\n";
     EXPECT_TRUE(read_bounce_email(big).recipients.empty());
 }
+
+TEST(BounceEmail, BounceForwardedAsAttachment) {
+    std::string email =
+        "From: user@example.net\nSubject: Fwd: failure\n"
+        "Content-Type: multipart/mixed; boundary=o\n\n--o\nContent-Type: text/plain\n\n"
+        "See below, what does this mean?\n--o\nContent-Type: message/rfc822\n\n" +
+        std::string(k_dsn) + "--o--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "alice@example.com");
+}
+
+TEST(BounceEmail, BounceForwardedInlineWithQuoting) {
+    std::string email =
+        "From: user@example.net\nSubject: Fwd: Returned mail\n\nBegin forwarded message:\n\n"
+        "> From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "> Subject: Returned mail: see transcript for details\n>\n"
+        ">    ----- The following addresses had permanent fatal errors -----\n"
+        "> <quinn@example.com>\n>     (reason: 550 5.1.1 User unknown)\n>\n"
+        "> Return-Path: <user@example.net>\n> Received: by mx.example.org; id 2\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "quinn@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 User unknown)");
+}
+
+TEST(BounceEmail, UndeclaredIso2022JpAndNearbyText) {
+    // A DSN without Diagnostic-Code whose text names the recipient in a sentence, in
+    // ISO-2022-JP without a charset parameter.
+    std::string email =
+        "Subject: Delivery failure\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=j\n\n"
+        "--j\nContent-Type: text/plain\n\n"
+        "\x1b$B%f!<%6!<\x1b(B rita@example.jp \x1b$B$O8+$D$+$j$^$;$s\x1b(B\n\n"
+        "--j\nContent-Type: message/delivery-status\n\n"
+        "Final-Recipient: rfc822; rita@example.jp\nAction: failed\nStatus: 5.1.1\n--j--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "ユーザー rita@example.jp は見つかりません");
+}
+
+TEST(BounceEmail, EximLocalRecipientAndComplaintForward) {
+    BounceEmail exim = read_bounce_email(
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  sam\n    mailbox is full: retry timeout exceeded\n");
+    ASSERT_EQ(exim.recipients.size(), 1u);
+    EXPECT_EQ(exim.recipients[0].recipient, "sam");
+    EXPECT_EQ(exim.recipients[0].diagnostic, "mailbox is full: retry timeout exceeded");
+
+    BounceEmail fbl = read_bounce_email(
+        "From: staff@mail.example\nSubject: complaint about message from 192.0.2.1\n"
+        "Content-Type: multipart/mixed; boundary=c\n\n--c\nContent-Type: message/rfc822\n\n"
+        "X-HmXmrOriginalRecipient: tom@mail.example\nTo: tom@mail.example\n"
+        "Message-ID: <c1@example.net>\n\nbuy now\n--c--\n");
+    ASSERT_EQ(fbl.recipients.size(), 1u);
+    EXPECT_EQ(fbl.recipients[0].kind, ReportKind::feedback);
+    EXPECT_EQ(fbl.recipients[0].recipient, "tom@mail.example");
+}
