@@ -355,7 +355,8 @@ LogLineKind read_postfix(string_view timestamp, string_view program, string_view
     LogEvent& e = sink.add("postfix");
     e.recipient = bare_address(key_value(rest, "to="));
     e.reply = std::string(strip(text));
-    if (word == "expired" && e.reply.empty()) e.reply = "expired";
+    // qmgr's "status=expired, returned to sender": the word is the reason, keep it.
+    if (word == "expired") e.reply = e.reply.empty() ? "expired" : "expired, " + e.reply;
     e.status = std::string(dsn.empty() ? word : dsn);
     e.queue_id = std::string(queue_id);
     e.timestamp = std::string(timestamp);
@@ -1008,7 +1009,12 @@ LogLineKind read_ses(const Json& j, Sink& sink) {
             LogEvent& e = sink.add("ses");
             e.recipient = bare_address(jstr(r, "emailAddress"));
             e.reply = strip_smtp_prefix(jstr(r, "diagnosticCode"));
-            // SES reports suppressed and some other bounces with no diagnostic code at all.
+            if (sub_type == "Suppressed" || sub_type == "OnAccountSuppressionList") {
+                // SES did not send at all (its status 5.1.1 repeats an older bounce): say so.
+                e.reply = "Amazon SES did not send to this address: it is on a suppression list (" +
+                          sub_type + ")";
+            }
+            // SES reports some other bounces with no diagnostic code at all.
             if (e.reply.empty()) e.reply = bounce_type + " bounce (" + sub_type + ")";
             e.status = jstr(r, "status");
             if (e.status.empty()) e.status = bounce_type + "/" + sub_type;
