@@ -169,6 +169,14 @@ struct Block {
     std::vector<std::string_view> lines;
 };
 
+// Shortens to at most `max` bytes without splitting a UTF-8 sequence.
+void truncate_utf8(std::string& s, std::size_t max) {
+    if (s.size() <= max) return;
+    std::size_t cut = max;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+}
+
 // Joins lines into one text with single spaces.
 std::string join(const std::vector<std::string_view>& lines, std::size_t from, std::size_t to) {
     std::string out;
@@ -212,7 +220,7 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
         return std::string(trim(first));
     }
     std::string all = join(lines, 0, lines.size());
-    if (all.size() > 1000) all.resize(1000);
+    truncate_utf8(all, 1000);
     return all;
 }
 
@@ -435,7 +443,7 @@ std::string report_diagnostic(std::string_view text) {
     std::vector<std::string_view> lines = split_lines(report);
     std::string d = diagnostic_of(lines);
     // Without a reply code, only a short statement is a usable diagnostic.
-    if (!RE2::PartialMatch(piece(d), code_re()) && d.size() > 300) d.resize(300);
+    if (!RE2::PartialMatch(piece(d), code_re())) truncate_utf8(d, 300);
     return d;
 }
 
