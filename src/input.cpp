@@ -25,31 +25,74 @@ LineDiagnoser::LineDiagnoser(const Classifier& classifier, std::string name, boo
 
 LineDiagnoser::~LineDiagnoser() = default;
 
+namespace {
+
+// The code a line of a multi-line reply starts with ("550-" or "550 "), or 0.
+int reply_line_code(std::string_view line, char& separator) {
+    if (line.size() < 4 || !(line[0] >= '2' && line[0] <= '5')) return 0;
+    for (int i = 1; i < 3; ++i)
+        if (line[std::size_t(i)] < '0' || line[std::size_t(i)] > '9') return 0;
+    separator = line[3];
+    if (separator != '-' && separator != ' ') return 0;
+    return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+}  // namespace
+
 std::size_t LineDiagnoser::diagnose(std::string_view line, std::size_t number,
                                     const ResultSink& sink) {
     line = trim(line);
-    if (line.empty()) return 0;
-    auto emit = [&](Result&& result) {
-        result.input = m_name;
-        result.line = number;
-        sink(std::move(result));
-    };
+    if (line.empty()) return finish(sink);
     if (!m_force_reply) {
         m_events.clear();
         switch (m_reader->read(line, m_events)) {
-            case LogLineKind::failure:
-                for (const LogEvent& event : m_events) emit(diagnose_log_event(event, m_classifier));
-                return m_events.size();
+            case LogLineKind::failure: {
+                std::size_t held = finish(sink);
+                for (const LogEvent& event : m_events) {
+                    Result result = diagnose_log_event(event, m_classifier);
+                    result.input = m_name;
+                    result.line = number;
+                    sink(std::move(result));
+                }
+                return held + m_events.size();
+            }
             case LogLineKind::no_failure:
-                return 0;
+                return finish(sink);
             case LogLineKind::other:
                 break;
         }
     }
-    Result result = diagnose_reply(line, m_classifier);
+    // RFC 5321 section 4.2.1: "550-..." lines continue a reply that a "550 ..." line ends.
+    char separator = 0;
+    int code = reply_line_code(line, separator);
+    std::size_t emitted = 0;
+    if (!m_held.empty() && code != m_held_code) emitted += finish(sink);
+    if (code != 0 && (separator == '-' || !m_held.empty())) {
+        if (m_held.empty()) m_held_line = number;
+        m_held_code = code;
+        m_held += std::string(line) + "\n";
+        if (separator == '-') return k_held;
+        return emitted + finish(sink);
+    }
+    return emitted + emit_reply(line, number, sink);
+}
+
+std::size_t LineDiagnoser::finish(const ResultSink& sink) {
+    if (m_held.empty()) return 0;
+    std::string reply = std::move(m_held);
+    m_held.clear();
+    m_held_code = 0;
+    return emit_reply(reply, m_held_line, sink);
+}
+
+std::size_t LineDiagnoser::emit_reply(std::string_view text, std::size_t number,
+                                      const ResultSink& sink) {
+    Result result = diagnose_reply(text, m_classifier);
     // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
     if (!m_force_reply && !result.reply.has_code() && !result.diagnosed()) return 0;
-    emit(std::move(result));
+    result.input = m_name;
+    result.line = number;
+    sink(std::move(result));
     return 1;
 }
 
@@ -200,6 +243,7 @@ InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
         if (!reader.read_some(buffer)) break;
     }
     if (!buffer.empty()) one(buffer);
+    lines.finish(counting);
     return stats;
 }
 
@@ -236,6 +280,7 @@ InputStats diagnose_content(std::string_view content, const std::string& name, I
                     ++stats.skipped;
                 start = end + 1;
             }
+            lines.finish(counting);
             break;
         }
     }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bouncediag/diagnose.h"
+#include "bouncediag/input.h"
 #include "bouncediag/rule_table.h"
 
 namespace bouncediag {
@@ -81,6 +82,30 @@ TEST(ClassifierEvidence, UserUnknownAfterDataIsAFilterNotADeadAddress) {
     EXPECT_EQ(at_data.reason, "filtered");
     EXPECT_EQ(at_data.cause, "policy");
     EXPECT_EQ(at_data.action, "contact-recipient");
+}
+
+}  // namespace
+}  // namespace bouncediag
+
+namespace bouncediag {
+namespace {
+
+TEST(LineDiagnoser, JoinsTheLinesOfAMultiLineReply) {
+    RuleTable table =
+        RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/rules/small.json");
+    Classifier classifier(table);
+    std::vector<Result> results;
+    InputStats stats = diagnose_content(
+        "550-5.7.26 Unauthenticated email from example.com is not accepted due\n"
+        "550 5.7.26 to the sender domain's DMARC policy\n"
+        "452-4.2.2 The mailbox is\n",
+        "log", InputMode::detect, classifier, [&](Result&& r) { results.push_back(std::move(r)); });
+    ASSERT_EQ(results.size(), 2u);
+    EXPECT_EQ(results[0].line, 1u);
+    EXPECT_EQ(results[0].diagnosis.rule->id, "test.dmarc");
+    EXPECT_EQ(results[1].line, 3u);  // held to the end of the input, then diagnosed
+    EXPECT_EQ(results[1].reply.basic_code, 452);
+    EXPECT_EQ(stats.skipped, 0u);
 }
 
 }  // namespace

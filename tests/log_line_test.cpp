@@ -90,7 +90,8 @@ const FailureCase k_failures[] = {
     {"postfix_qmgr_expired",
      "Jan 20 10:23:45 mx1 postfix/qmgr[1200]: 2E3F4A5B6C: from=<news@example.com>, "
      "status=expired, returned to sender",
-     "postfix", "", "returned to sender", "expired", "2E3F4A5B6C", "Jan 20 10:23:45", "", "bounce"},
+     "postfix", "", "expired, returned to sender", "expired", "2E3F4A5B6C", "Jan 20 10:23:45", "",
+     "bounce"},
     {"postfix_verify_undeliverable",
      "Jan 15 10:23:45 mx1 postfix/smtp[13]: 5F6A7B8C9D: to=<check@example.com>, "
      "relay=mx.example.com[203.0.113.5]:25, delay=0.5, delays=0/0/0.2/0.3, dsn=5.1.1, "
@@ -295,7 +296,9 @@ const FailureCase k_failures[] = {
      "2024-01-15T10:23:45.000Z", "203.0.113.5", "bounce"},
     {"ses_event_suppressed",
      R"({"eventType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"Suppressed","bouncedRecipients":[{"emailAddress":"gone@example.com"}],"timestamp":"2024-01-15T10:23:45.000Z","feedbackId":"x"},"mail":{"messageId":"0100017f-cccc"}})",
-     "ses", "gone@example.com", "Permanent bounce (Suppressed)", "Permanent/Suppressed",
+     "ses", "gone@example.com",
+     "Amazon SES did not send to this address: it is on a suppression list (Suppressed)",
+     "Permanent/Suppressed",
      "0100017f-cccc", "2024-01-15T10:23:45.000Z", "", "bounce"},
     {"ses_complaint_in_sns_envelope",
      R"({"Type":"Notification","MessageId":"sns-1","TopicArn":"arn:aws:sns:us-east-1:123456789012:ses","Message":"{\"notificationType\":\"Complaint\",\"complaint\":{\"complainedRecipients\":[{\"emailAddress\":\"angry@example.com\"}],\"timestamp\":\"2024-01-15T11:00:00.000Z\",\"feedbackId\":\"f-1\",\"complaintFeedbackType\":\"abuse\"},\"mail\":{\"messageId\":\"0100017f-dddd\"}}"})",

@@ -56,15 +56,26 @@ public:
     LineDiagnoser(const LineDiagnoser&) = delete;
     LineDiagnoser& operator=(const LineDiagnoser&) = delete;
 
-    // Diagnoses line `number` (1-based); returns how many results it emitted (0: skipped).
+    // Diagnoses line `number` (1-based); returns how many results it emitted (0: skipped), or
+    // k_held for a line that continues a multi-line reply ("550-..."), which is diagnosed with
+    // the lines that follow it, under its first line's number.
     std::size_t diagnose(std::string_view line, std::size_t number, const ResultSink& sink);
+    // Diagnoses a multi-line reply still held at the end of the input; returns results emitted.
+    std::size_t finish(const ResultSink& sink);
+
+    static constexpr std::size_t k_held = std::size_t(-1);
 
 private:
+    std::size_t emit_reply(std::string_view text, std::size_t number, const ResultSink& sink);
+
     const Classifier& m_classifier;
     std::string m_name;
     bool m_force_reply;
     std::unique_ptr<LogReader> m_reader;
     std::vector<LogEvent> m_events;
+    std::string m_held;  // the lines of a multi-line reply seen so far
+    int m_held_code = 0;
+    std::size_t m_held_line = 0;
 };
 
 }  // namespace bouncediag
