@@ -355,6 +355,7 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
             return text_recipients;
         };
+        std::string text_command;  // "-": the text names no command at all
         for (DsnRecipient& d : dsn.recipients) {
             BounceRecipient r;
             r.format = "rfc3464";
@@ -367,12 +368,19 @@ BounceEmail read_email(std::string_view raw, int depth) {
             r.reporting_mta = dsn.reporting_mta;
             r.last_attempt_date = d.last_attempt;
             r.queue_id = dsn.queue_id;
-            if (r.diagnostic.empty()) {
-                // No Diagnostic-Code: the human-readable part usually says more.
+            r.smtp_command = detail::smtp_command_of(r.diagnostic);
+            // The human-readable part usually says more: the reply when the DSN has no
+            // Diagnostic-Code, and which command it answered.
+            if (r.smtp_command.empty() && text_command.empty()) {
+                text_command = detail::smtp_command_of(text);
+                if (text_command.empty()) text_command = "-";
+            }
+            if (r.diagnostic.empty() || (r.smtp_command.empty() && text_command != "-")) {
                 for (const detail::TextRecipient& t : read_text()) {
                     if (same_address(t.address, r.recipient) ||
                         same_address(t.address, r.original_recipient) || read_text().size() == 1) {
-                        r.diagnostic = t.diagnostic;
+                        if (r.diagnostic.empty()) r.diagnostic = t.diagnostic;
+                        if (r.smtp_command.empty()) r.smtp_command = t.smtp_command;
                         if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
                         break;
                     }
@@ -398,6 +406,7 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.diagnostic = std::move(t.diagnostic);
                 r.remote_mta = std::move(t.remote_mta);
                 r.status = std::move(t.status);
+                r.smtp_command = std::move(t.smtp_command);
                 r.dsn_action = "failed";
                 result.recipients.push_back(std::move(r));
             }

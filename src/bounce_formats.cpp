@@ -352,6 +352,7 @@ class Reader {
                     r.diagnostic = r.diagnostic.empty() ? pre : r.diagnostic + " " + pre;
             }
             r.remote_mta = remote_of(b.lines);
+            r.smtp_command = smtp_command_of(join(b.lines, 0, b.lines.size()));
             out.push_back(std::move(r));
         }
         return out;
@@ -465,6 +466,27 @@ std::string text_near(std::string_view text, std::string_view address) {
         if (!d.empty()) return d;
     }
     return {};
+}
+
+std::string smtp_command_of(std::string_view text) {
+    // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after end of
+    // data", qmail "most progress was RCPT TO response". Not Sendmail's ">>> DATA": with
+    // pipelining the RCPT replies arrive after DATA was sent.
+    static const RE2 re(
+        "(?i)(?:in reply to (?:the )?|after (?:the )?|progress was |error following )(rcpt "
+        "to|mail from|end of data|data|helo|ehlo|lhlo|initial connection|connect|greeting)\\b");
+    re2::StringPiece input = piece(text);
+    std::string command, last;
+    // The last mention wins: a transcript walks through the commands in order.
+    while (RE2::FindAndConsume(&input, re, &command)) last = command;
+    for (char& c : last) c = lower(c);
+    if (last.empty()) return {};
+    // The reply parser's spelling (Reply::smtp_command).
+    if (last == "rcpt to") return "RCPT TO";
+    if (last == "mail from") return "MAIL FROM";
+    if (last == "end of data" || last == "data") return "DATA";
+    if (last == "helo" || last == "ehlo" || last == "lhlo") return "EHLO";
+    return "initial connection";
 }
 
 std::string_view report_section(std::string_view text) {

@@ -11,10 +11,16 @@ namespace bouncediag::detail {
 // One failed recipient found in the text of a bounce, with the text that explains it.
 struct TextRecipient {
     std::string address;
-    std::string diagnostic;  // the reply text (from its code on) or the error sentence
-    std::string remote_mta;  // the replying host when the text names it
-    std::string status;      // an enhanced status code the format states for the recipient
+    std::string diagnostic;    // the reply text (from its code on) or the error sentence
+    std::string remote_mta;    // the replying host when the text names it
+    std::string status;        // an enhanced status code the format states for the recipient
+    std::string smtp_command;  // see BounceRecipient::smtp_command
 };
+
+// The SMTP command a report's text says a reply answered ("in reply to RCPT TO command",
+// "after end of data", ">>> DATA"), spelt as the reply parser does: "RCPT TO", "MAIL FROM",
+// "DATA", "EHLO" or "initial connection"; empty when the text does not say.
+std::string smtp_command_of(std::string_view text);
 
 // What the reader knows about the email besides the text.
 struct TextContext {
