@@ -23,6 +23,10 @@ void make_temporary(Diagnosis& d) {
     if (d.action == "suppress") d.action = "retry";
 }
 
+// A relay a log names is a host when it has a dot or a colon: Postfix also logs transports
+// ("relay=local", "relay=virtual", "relay=none").
+bool is_host_name(std::string_view relay) { return relay.find_first_of(".:") != std::string_view::npos; }
+
 bool is_success_action(std::string_view action) {
     return action == "delivered" || action == "relayed" || action == "expanded";
 }
@@ -51,14 +55,15 @@ Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
         if (result.reply.enhanced_code.empty() && is_enhanced_code(event.status)) {
             result.reply.enhanced_code = event.status;
         }
-        if (result.reply.remote_host.empty()) result.reply.remote_host = event.relay;
+        if (result.reply.remote_host.empty() && is_host_name(event.relay))
+            result.reply.remote_host = event.relay;
         result.diagnosis = classifier.classify(result.reply);
         if (event.kind == "deferral") make_temporary(result.diagnosis);
     }
     result.recipient = event.recipient;
     result.queue_id = event.queue_id;
     result.timestamp = event.timestamp;
-    result.remote_mta = event.relay;
+    if (is_host_name(event.relay)) result.remote_mta = event.relay;
     result.dsn_status = event.status;
     return result;
 }
