@@ -473,13 +473,17 @@ std::string smtp_command_of(std::string_view text) {
     // data", qmail "most progress was RCPT TO response". Not Sendmail's ">>> DATA": with
     // pipelining the RCPT replies arrive after DATA was sent.
     static const RE2 re(
-        "(?i)(?:in reply to (?:the )?|after (?:the )?|progress was |error following )(rcpt "
-        "to|mail from|end of data|data|helo|ehlo|lhlo|initial connection|connect|greeting)\\b");
+        "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+)?|progress\\s+was\\s+|"
+        "error\\s+following\\s+)(rcpt\\s+to|mail\\s+from|end\\s+of\\s+data|data|helo|ehlo|lhlo|"
+        "initial\\s+connection|connect|greeting)\\b");
     re2::StringPiece input = piece(text);
     std::string command, last;
     // The last mention wins: a transcript walks through the commands in order.
     while (RE2::FindAndConsume(&input, re, &command)) last = command;
-    for (char& c : last) c = lower(c);
+    for (char& c : last) c = (c == '\n' || c == '\t') ? ' ' : lower(c);
+    last.erase(
+        std::unique(last.begin(), last.end(), [](char x, char y) { return x == ' ' && y == ' '; }),
+        last.end());
     if (last.empty()) return {};
     // The reply parser's spelling (Reply::smtp_command).
     if (last == "rcpt to") return "RCPT TO";

@@ -94,6 +94,8 @@ TEST(BounceEmail, ReadsRfc3464Recipients) {
     EXPECT_EQ(a.reporting_mta, "mx.example.org");
     EXPECT_EQ(a.queue_id, "AB12");
     EXPECT_EQ(a.format, "rfc3464");
+    // The DSN does not say which command failed; the text does ("in reply to RCPT TO").
+    EXPECT_EQ(a.smtp_command, "RCPT TO");
     const BounceRecipient& b = e.recipients[1];
     EXPECT_EQ(b.recipient, "bob@example.com");
     EXPECT_EQ(b.dsn_action, "delayed");
@@ -168,6 +170,7 @@ TEST(BounceEmail, EximFormatWithSeveralRecipients) {
     EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 <erin@example.com>: User unknown");
     EXPECT_EQ(e.recipients[1].recipient, "frank@example.com");
     EXPECT_EQ(e.recipients[1].diagnostic, "552 5.2.2 Mailbox full");
+    EXPECT_EQ(e.recipients[1].smtp_command, "RCPT TO");
 }
 
 TEST(BounceEmail, SendmailTranscriptWithoutMimeHeaders) {
