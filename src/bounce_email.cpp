@@ -253,14 +253,18 @@ BounceEmail read_email(std::string_view raw, int depth) {
         std::string from = mime::decode_header(msg.headers.get("From"));
 
         // The report's own text: plain parts first; HTML only when there is no plain text.
-        std::string text, html_text;
+        std::string text;
+        std::vector<const mime::Part*> html_parts;
         std::vector<const mime::Part*> dsn_parts, arf_parts;
         bool have_returned_headers = false;
         const mime::Headers* returned_headers = nullptr;
         for (const mime::Part& p : msg.parts) {
             switch (p.role) {
                 case mime::PartRole::text:
-                    (p.is_html ? html_text : text).append(p.text).append("\n");
+                    if (p.is_html)
+                        html_parts.push_back(&p);
+                    else
+                        text.append(p.text).append("\n");
                     break;
                 case mime::PartRole::delivery_status:
                     dsn_parts.push_back(&p);
@@ -277,7 +281,11 @@ BounceEmail read_email(std::string_view raw, int depth) {
                     break;
             }
         }
-        if (text.find_first_not_of(" \n\t") == std::string::npos) text = html_text;
+        if (text.find_first_not_of(" \n\t") == std::string::npos) {
+            text.clear();
+            for (const mime::Part* p : html_parts)
+                text.append(mime::html_to_text(p->text)).append("\n");
+        }
         if (!have_returned_headers) original_from_text(text, result.original);
 
         detail::TextContext ctx{subject, from, text, result.original.to, result.original.from};

@@ -576,7 +576,8 @@ class Scanner {
         if (std::string_view(decoded).find('\r') != std::string_view::npos)
             decoded = normalize_line_endings(decoded);
         p.text = to_utf8(decoded, ct.charset);
-        if (p.is_html) p.text = html_to_text(p.text);
+        // HTML stays markup here: most reports also have a plain part, so the reader strips
+        // tags only when it needs the HTML.
         m_msg.parts.push_back(std::move(p));
     }
 

@@ -77,7 +77,7 @@ enum class PartRole {
 struct Part {
     PartRole role = PartRole::other;
     std::string type;  // lower-case content type
-    std::string text;  // decoded UTF-8 text (empty for skipped parts)
+    std::string text;  // decoded UTF-8 text (empty for skipped parts), HTML kept as markup
     Headers headers;   // the part's own headers (views into the normalized message)
     bool is_html = false;
     std::string_view raw;  // returned_headers of message/rfc822: the whole attached message

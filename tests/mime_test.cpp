@@ -86,7 +86,7 @@ TEST(Mime, DecodesBase64TextAndHtml) {
     Message m = scan(email);
     ASSERT_EQ(m.parts.size(), 1u);
     EXPECT_TRUE(m.parts[0].is_html);
-    EXPECT_NE(m.parts[0].text.find("550 user <a@b>"), std::string::npos);
+    EXPECT_NE(html_to_text(m.parts[0].text).find("550 user <a@b>"), std::string::npos);
 }
 
 TEST(Mime, SurvivesDeepNestingAndTruncation) {
