@@ -48,9 +48,12 @@ std::vector<std::string_view> split_lines(std::string_view text) {
     return lines;
 }
 
-// A human-readable bounce format, as data. Formats are tried in order; the first whose
-// `detect` pattern matches (subject, From or text) reads the email. The generic format at the
-// end has no detect pattern and relies on the common shapes alone.
+// A human-readable bounce format, as data. The generic shapes (k_generic_recipient and the
+// Sendmail summary) are tried first: they cover Postfix, Exim, qmail, Sendmail, Gmail, Courier,
+// OpenSMTPD, Exchange and most gateways. When they find no recipient, these formats are tried
+// in order; the first whose `detect` pattern (if any) matches the subject, From or text and
+// whose recipient pattern finds a recipient reads the email. Every format shares the
+// end-of-report markers (end_marker) and the reply extraction (diagnostic_of).
 struct FormatSpec {
     const char* name;
     const char* detect;       // RE2 on "Subject: ...\nFrom: ...\n\n<text>"; null: always
