@@ -295,6 +295,7 @@ class Reader {
         // The sender of the returned message is named in many reports ("A message sent by
         // <a@b> could not be delivered"); it never is the failed recipient.
         std::string returned_sender = clean_address(m_ctx.returned_from);
+        std::string_view server_reply;  // the last "<<< NNN" line of a Sendmail transcript
         for (std::size_t i = start; i < lines.size(); ++i) {
             std::string_view line = lines[i];
             if (i >= m_report_end || (m_end && RE2::PartialMatch(piece(line), *m_end))) break;
@@ -304,9 +305,11 @@ class Reader {
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
             bool matched = (m_local_part || line.find('@') != std::string_view::npos) &&
                            RE2::PartialMatchN(piece(line), m_recipient, argv, n);
+            bool summary = false;
             if (!matched && m_alternative && line.find('@') != std::string_view::npos)
-                matched = RE2::PartialMatchN(piece(line), *m_alternative, argv,
-                                             std::min(3, m_alternative->NumberOfCapturingGroups()));
+                summary = matched =
+                    RE2::PartialMatchN(piece(line), *m_alternative, argv,
+                                       std::min(3, m_alternative->NumberOfCapturingGroups()));
             if (matched) {
                 if (m_text_first) std::swap(addr, rest1);
                 std::string a = clean_address(view(addr));
@@ -332,11 +335,17 @@ class Reader {
                         m_owned.push_back(std::string(code_prefix) + " " + std::string(rest));
                         rest = m_owned.back();
                     }
+                    // Sendmail: the server's own reply ("<<< 550 ...") precedes the summary
+                    // line "554 <a@b>... Remote protocol error"; it is the better diagnostic.
+                    if (summary && !server_reply.empty()) b->lines.push_back(server_reply);
+                    server_reply = {};
                     if (!trim(rest).empty()) b->lines.push_back(rest);
                     m_current = b - blocks.data();
                     continue;
                 }
             }
+            static const RE2 k_server_reply("^\\s*<<<\\s*[45][0-9][0-9][ -]");
+            if (RE2::PartialMatch(piece(line), k_server_reply)) server_reply = trim(line).substr(3);
             if (m_current == k_none) {
                 preamble.push_back(line);
             } else {

@@ -362,3 +362,19 @@ TEST(BounceEmail, EximLocalRecipientAndComplaintForward) {
     EXPECT_EQ(fbl.recipients[0].kind, ReportKind::feedback);
     EXPECT_EQ(fbl.recipients[0].recipient, "tom@mail.example");
 }
+
+TEST(BounceEmail, SendmailServerReplyPrecedesTheSummaryLine) {
+    BounceEmail e = read_bounce_email(
+        "From: MAILER-DAEMON@old.example.org\nSubject: Returned mail: User unknown\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "While talking to mx.example.edu:\n>>> DATA\n"
+        "<<< 550 You cannot send mail to yourself\n"
+        "554 <uma@example.edu>... Remote protocol error\n"
+        "554 <vic@example.org>... 550 Host unknown (Authoritative answer from name server)\n\n"
+        "   ----- Unsent message follows -----\nFrom: sender@example.net\n\nbody\n");
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "uma@example.edu");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 You cannot send mail to yourself");
+    EXPECT_EQ(e.recipients[1].diagnostic,
+              "550 Host unknown (Authoritative answer from name server)");
+}
