@@ -383,11 +383,16 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 text_command = detail::smtp_command_of(text);
                 if (text_command.empty()) text_command = "-";
             }
-            if (r.diagnostic.empty() || (r.smtp_command.empty() && text_command != "-")) {
+            // A Diagnostic-Code without a reply code (Sendmail's "X-Unix; 77" exit status) says
+            // less than a text that quotes the server's reply.
+            bool codeless = !detail::has_reply_code(r.diagnostic);
+            if (codeless || (r.smtp_command.empty() && text_command != "-")) {
                 for (const detail::TextRecipient& t : read_text()) {
                     if (same_address(t.address, r.recipient) ||
                         same_address(t.address, r.original_recipient) || read_text().size() == 1) {
-                        if (r.diagnostic.empty()) r.diagnostic = t.diagnostic;
+                        if (r.diagnostic.empty() ||
+                            (codeless && detail::has_reply_code(t.diagnostic)))
+                            r.diagnostic = t.diagnostic;
                         if (r.smtp_command.empty()) r.smtp_command = t.smtp_command;
                         if (r.remote_mta.empty()) r.remote_mta = t.remote_mta;
                         break;

@@ -460,6 +460,10 @@ std::string report_diagnostic(std::string_view text) {
     return d;
 }
 
+bool has_reply_code(std::string_view text) {
+    return RE2::PartialMatch(piece(text), code_re());
+}
+
 std::string text_near(std::string_view text, std::string_view address) {
     if (address.empty()) return {};
     std::string_view report = report_section(text);

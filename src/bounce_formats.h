@@ -52,6 +52,9 @@ bool looks_like_failure_report(const TextContext& ctx);
 // Diagnostic-Code whose text lists recipients in a shape no format reader knows).
 std::string text_near(std::string_view text, std::string_view address);
 
+// Whether `text` carries a 4xx/5xx reply code or a 4.x.x/5.x.x enhanced status code.
+bool has_reply_code(std::string_view text);
+
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 
