@@ -210,11 +210,11 @@ void fill_original(const mime::Headers& h, ReturnedMessage& out) {
 
 // Returned headers quoted inline in the text after the report ("--- Below this line is a
 // copy of the message." and similar): the first header block after the report section.
-void original_from_text(std::string_view text, ReturnedMessage& out) {
+void original_from_text(std::string_view text, ReturnedMessage& out, std::string& return_path) {
     std::string_view report = detail::report_section(text);
     std::string_view rest = text.substr(report.size());
     static const RE2 k_header_start(
-        "(?m)^((?:Return-Path|Received|Message-I[Dd]|From|To|Subject|Date|DKIM-Signature|"
+        "(?im)^((?:Return-Path|Received|Message-I[Dd]|From|To|Subject|Date|DKIM-Signature|"
         "MIME-Version|Delivered-To|Reply-To|Content-Type):[ \t])");
     re2::StringPiece match;
     if (!RE2::PartialMatch(re2::StringPiece(rest.data(), rest.size()), k_header_start, &match))
@@ -225,6 +225,7 @@ void original_from_text(std::string_view text, ReturnedMessage& out) {
     if (blank != std::string_view::npos) block = block.substr(0, blank + 1);
     mime::Headers h = mime::parse_headers(block);
     fill_original(h, out);
+    return_path = clean_address(h.get("Return-Path"));
 }
 
 bool same_address(std::string_view a, std::string_view b) {
@@ -286,9 +287,12 @@ BounceEmail read_email(std::string_view raw, int depth) {
             for (const mime::Part* p : html_parts)
                 text.append(mime::html_to_text(p->text)).append("\n");
         }
-        if (!have_returned_headers) original_from_text(text, result.original);
+        std::string return_path =
+            returned_headers ? clean_address(returned_headers->get("Return-Path")) : std::string();
+        if (!have_returned_headers) original_from_text(text, result.original, return_path);
 
-        detail::TextContext ctx{subject, from, text, result.original.to, result.original.from};
+        detail::TextContext ctx{subject,    from, text, result.original.to, result.original.from,
+                                return_path};
 
         // ARF feedback reports (RFC 5965 section 3.1).
         if (!arf_parts.empty() || msg.content_type.report_type == "feedback-report") {

@@ -295,6 +295,7 @@ class Reader {
         // The sender of the returned message is named in many reports ("A message sent by
         // <a@b> could not be delivered"); it never is the failed recipient.
         std::string returned_sender = clean_address(m_ctx.returned_from);
+        std::string envelope_sender = clean_address(m_ctx.returned_return_path);
         std::string_view server_reply;  // the last "<<< NNN" line of a Sendmail transcript
         for (std::size_t i = start; i < lines.size(); ++i) {
             std::string_view line = lines[i];
@@ -314,7 +315,8 @@ class Reader {
                 if (m_text_first) std::swap(addr, rest1);
                 std::string a = clean_address(view(addr));
                 if (!a.empty() && !is_system_address(a) && !iequals(a, sender) &&
-                    (returned_sender.empty() || !iequals(a, returned_sender))) {
+                    (returned_sender.empty() || !iequals(a, returned_sender)) &&
+                    (envelope_sender.empty() || !iequals(a, envelope_sender))) {
                     Block* b = nullptr;
                     for (Block& existing : blocks)
                         if (iequals(existing.address, a)) b = &existing;

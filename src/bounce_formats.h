@@ -26,9 +26,10 @@ std::string smtp_command_of(std::string_view text);
 struct TextContext {
     std::string_view subject;
     std::string_view from;
-    std::string_view text;           // the report's own text parts (HTML already stripped)
-    std::string_view returned_to;    // To: of the returned message, when known
-    std::string_view returned_from;  // From: of the returned message (its sender), if known
+    std::string_view text;                  // the report's own text parts (HTML already stripped)
+    std::string_view returned_to;           // To: of the returned message, when known
+    std::string_view returned_from;         // From: of the returned message (its sender), if known
+    std::string_view returned_return_path;  // its envelope sender (Return-Path), if known
 };
 
 // Finds the failed recipients in a human-readable bounce. `format` receives the name of the
