@@ -185,6 +185,47 @@ void read_head(BlockReader& reader, std::string& buffer) {
     }
 }
 
+// Feeds the lines of one input to a LineDiagnoser and keeps the input's counts.
+class LineInput {
+public:
+    LineInput(const Classifier& classifier, const std::string& name, bool force_reply,
+              const ResultSink& sink, InputStats& stats)
+        : m_lines(classifier, name, force_reply),
+          m_stats(stats),
+          m_counting([&sink, &stats](Result&& r) {
+              ++stats.results;
+              if (!r.diagnosed()) ++stats.undiagnosed;
+              sink(std::move(r));
+          }) {}
+
+    // Diagnoses every complete line of `text`; returns where its unfinished last line starts.
+    std::size_t complete_lines(std::string_view text) {
+        std::size_t start = 0;
+        for (std::size_t nl = text.find('\n'); nl != std::string_view::npos;
+             nl = text.find('\n', start)) {
+            line(text.substr(start, nl - start));
+            start = nl + 1;
+        }
+        return start;
+    }
+
+    // The input's end, with its last line if it has no line break.
+    void finish(std::string_view last_line) {
+        if (!last_line.empty()) line(last_line);
+        m_lines.finish(m_counting);
+    }
+
+private:
+    void line(std::string_view text) {
+        if (m_lines.diagnose(text, ++m_number, m_counting) == 0) ++m_stats.skipped;
+    }
+
+    LineDiagnoser m_lines;
+    InputStats& m_stats;
+    ResultSink m_counting;
+    std::size_t m_number = 0;
+};
+
 }  // namespace
 
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
@@ -222,28 +263,11 @@ InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
         }
         return stats;
     }
-    LineDiagnoser lines(classifier, name, requested == InputMode::lines);
-    const ResultSink counting = [&](Result&& r) {
-        ++stats.results;
-        if (!r.diagnosed()) ++stats.undiagnosed;
-        sink(std::move(r));
-    };
-    std::size_t number = 0;
-    auto one = [&](std::string_view line) {
-        if (lines.diagnose(line, ++number, counting) == 0) ++stats.skipped;
-    };
-    while (true) {
-        std::size_t start = 0;
-        for (std::size_t nl = buffer.find('\n'); nl != std::string::npos;
-             nl = buffer.find('\n', start)) {
-            one(std::string_view(buffer).substr(start, nl - start));
-            start = nl + 1;
-        }
-        buffer.erase(0, start);
-        if (!reader.read_some(buffer)) break;
-    }
-    if (!buffer.empty()) one(buffer);
-    lines.finish(counting);
+    LineInput lines(classifier, name, requested == InputMode::lines, sink, stats);
+    do {
+        buffer.erase(0, lines.complete_lines(buffer));
+    } while (reader.read_some(buffer));
+    lines.finish(buffer);
     return stats;
 }
 
@@ -265,22 +289,8 @@ InputStats diagnose_content(std::string_view content, const std::string& name, I
         }
         case InputMode::lines:
         case InputMode::detect: {
-            LineDiagnoser lines(classifier, name, requested == InputMode::lines);
-            const ResultSink counting = [&](Result&& r) {
-                ++stats.results;
-                if (!r.diagnosed()) ++stats.undiagnosed;
-                sink(std::move(r));
-            };
-            std::size_t number = 0;
-            std::size_t start = 0;
-            while (start < content.size()) {
-                std::size_t end = content.find('\n', start);
-                if (end == std::string_view::npos) end = content.size();
-                if (lines.diagnose(content.substr(start, end - start), ++number, counting) == 0)
-                    ++stats.skipped;
-                start = end + 1;
-            }
-            lines.finish(counting);
+            LineInput lines(classifier, name, requested == InputMode::lines, sink, stats);
+            lines.finish(content.substr(lines.complete_lines(content)));
             break;
         }
     }
