@@ -74,7 +74,11 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
         Result result;
         result.format = r.format;
         result.reply = parse_reply(r.diagnostic);
-        if (result.reply.enhanced_code.empty() && is_enhanced_code(r.status)) {
+        // The DSN's Status: stands in for a reply without an enhanced code, and for a reply
+        // whose code says only "other" (X.0.0) when the Status is more precise.
+        const std::string& own = result.reply.enhanced_code;
+        if (is_enhanced_code(r.status) &&
+            (own.empty() || (own.ends_with(".0.0") && !r.status.ends_with(".0.0")))) {
             result.reply.enhanced_code = r.status;
         }
         if (result.reply.remote_host.empty()) result.reply.remote_host = r.remote_mta;
