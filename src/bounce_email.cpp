@@ -6,6 +6,7 @@
 
 #include "bounce_formats.h"
 #include "mime.h"
+#include "text_util.h"
 
 namespace bouncediag {
 
@@ -15,34 +16,19 @@ using detail::clean_address;
 
 BounceEmail read_email(std::string_view raw, int depth);
 
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
 std::string to_lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = lower(c);
+    for (char& c : out) c = ascii_lower(c);
     return out;
 }
 
 bool icontains(std::string_view hay, std::string_view needle) {
     if (needle.empty()) return true;
     auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(),
-                          [](char a, char b) { return lower(a) == lower(b); });
+                          [](char a, char b) { return ascii_lower(a) == ascii_lower(b); });
     return it != hay.end();
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && icontains(a, b);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // "smtp; 550 ..." -> "550 ..."; "dns; mx.example.com" -> "mx.example.com" (RFC 3464 2.1.2).
 std::string strip_type(std::string_view value) {

@@ -5,29 +5,11 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include "text_util.h"
 
 namespace bouncediag::detail {
 
 namespace {
-
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
-}
 
 re2::StringPiece piece(std::string_view s) {
     return re2::StringPiece(s.data(), s.size());
@@ -498,7 +480,7 @@ std::string smtp_command_of(std::string_view text) {
     std::string command, last;
     // The last mention wins: a transcript walks through the commands in order.
     while (RE2::FindAndConsume(&input, re, &command)) last = command;
-    for (char& c : last) c = (c == '\n' || c == '\t') ? ' ' : lower(c);
+    for (char& c : last) c = (c == '\n' || c == '\t') ? ' ' : ascii_lower(c);
     last.erase(
         std::unique(last.begin(), last.end(), [](char x, char y) { return x == ' ' && y == ' '; }),
         last.end());

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include "text_util.h"
 
 namespace bouncediag::mime {
 
@@ -16,33 +17,10 @@ constexpr int k_max_depth = 32;
 // Text parts larger than this are truncated before decoding: a bounce's explanation is short.
 constexpr std::size_t k_max_text = 1 << 20;
 
-char lower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (lower(a[i]) != lower(b[i])) return false;
-    return true;
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix) {
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
 std::string to_lower(std::string_view s) {
     std::string out(s);
-    for (char& c : out) c = lower(c);
+    for (char& c : out) c = ascii_lower(c);
     return out;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n'))
-        s.remove_suffix(1);
-    return s;
 }
 
 bool is_field_name_char(char c) {
@@ -256,7 +234,7 @@ std::string decode_header(std::string_view value) {
         if (!(last_was_word && trim(between).empty())) out.append(between);
         std::string charset(in, start + 2, q1 - start - 2);
         if (std::size_t star = charset.find('*'); star != std::string::npos) charset.resize(star);
-        char enc = lower(in[q1 + 1]);
+        char enc = ascii_lower(in[q1 + 1]);
         std::string_view text(in.data() + q2 + 1, end - q2 - 1);
         std::string decoded;
         if (enc == 'b') {
@@ -444,7 +422,7 @@ std::string html_to_text(std::string_view html) {
             std::string name;
             for (char t : tag) {
                 if (t == ' ' || t == '\n' || t == '\t' || (t == '/' && !name.empty())) break;
-                if (t != '/') name.push_back(lower(t));
+                if (t != '/') name.push_back(ascii_lower(t));
             }
             if (name == "style" || name == "script" || name == "head") {
                 if (tag.empty() || tag.front() != '/') {
