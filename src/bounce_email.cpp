@@ -29,7 +29,6 @@ bool icontains(std::string_view hay, std::string_view needle) {
     return it != hay.end();
 }
 
-
 // "smtp; 550 ..." -> "550 ..."; "dns; mx.example.com" -> "mx.example.com" (RFC 3464 2.1.2).
 std::string strip_type(std::string_view value) {
     std::string v = mime::unfold(value);

@@ -49,12 +49,12 @@ bool codes_match(const Rule& rule, const Reply& reply) {
 struct Classifier::Impl {
     const RuleTable* table = nullptr;
     RE2::Set text_set{pattern_options(), RE2::UNANCHORED};
-    std::vector<std::size_t> set_to_rule;              // set index -> rule index
+    std::vector<std::size_t> set_to_rule;  // set index -> rule index
     // Per rule, compiled on first use (only the winning rule's evidence needs it).
     mutable std::vector<std::unique_ptr<RE2>> rule_text;
     std::unique_ptr<std::once_flag[]> rule_text_once;
-    std::vector<std::unique_ptr<RE2>> rule_host;       // per rule, null without remote_host
-    std::vector<int> specificity;                      // per rule
+    std::vector<std::unique_ptr<RE2>> rule_host;  // per rule, null without remote_host
+    std::vector<int> specificity;                 // per rule
 
     // The indices of the text rules whose pattern matches `text`.
     std::vector<int> matching_text_rules(std::string_view text) const {
@@ -74,15 +74,16 @@ struct Classifier::Impl {
 
     const RE2& text_pattern(std::size_t rule_index) const {
         std::call_once(rule_text_once[rule_index], [&] {
-            rule_text[rule_index] =
-                std::make_unique<RE2>(joined_pattern(table->rules()[rule_index]), pattern_options());
+            rule_text[rule_index] = std::make_unique<RE2>(
+                joined_pattern(table->rules()[rule_index]), pattern_options());
         });
         return *rule_text[rule_index];
     }
 
     bool host_matches(std::size_t rule_index, const Reply& reply) const {
         const RE2* re = rule_host[rule_index].get();
-        return re == nullptr || (!reply.remote_host.empty() && RE2::PartialMatch(reply.remote_host, *re));
+        return re == nullptr ||
+               (!reply.remote_host.empty() && RE2::PartialMatch(reply.remote_host, *re));
     }
 
     // Higher specificity wins, then higher priority, then the earlier rule.
@@ -106,7 +107,8 @@ Classifier::Classifier(const RuleTable& table) : m_impl(std::make_unique<Impl>()
         if (rule.is_text_rule()) {
             std::string error;
             if (m_impl->text_set.Add(joined_pattern(rule), &error) < 0) {
-                throw Error(rule.origin + ": rule \"" + rule.id + "\": invalid text pattern: " + error);
+                throw Error(rule.origin + ": rule \"" + rule.id +
+                            "\": invalid text pattern: " + error);
             }
             m_impl->set_to_rule.push_back(i);
         }
@@ -149,7 +151,9 @@ namespace {
 // "User unknown" said in reply to DATA (RFC 5321 section 3.3) comes after the server accepted
 // the recipient at RCPT TO: a content or policy filter is speaking in user-unknown words
 // (sisimai calls it "filtered"), and the address must not be dropped on it.
-bool refused_after_data(const Reply& reply) { return reply.smtp_command == "DATA"; }
+bool refused_after_data(const Reply& reply) {
+    return reply.smtp_command == "DATA";
+}
 
 }  // namespace
 
@@ -179,11 +183,14 @@ Diagnosis Classifier::classify(const Reply& reply) const {
         d.reason = "filtered";
         d.cause = "policy";
         d.action = "contact-recipient";
-        d.meaning = "The server accepted the recipient, then refused the message after DATA with "
-                    "user-unknown wording: a filter's verdict, so the address is not proven "
-                    "dead. (" + d.meaning + ")";
-        d.fix = "Do not remove the address on this reply alone; check with the recipient or watch "
-                "for a bounce that names the recipient (RCPT TO, status 5.1.1).";
+        d.meaning =
+            "The server accepted the recipient, then refused the message after DATA with "
+            "user-unknown wording: a filter's verdict, so the address is not proven "
+            "dead. (" +
+            d.meaning + ")";
+        d.fix =
+            "Do not remove the address on this reply alone; check with the recipient or watch "
+            "for a bounce that names the recipient (RCPT TO, status 5.1.1).";
     }
     if (d.action == "suppress" && d.type != "hard") d.action = "retry";
     if (rule->is_text_rule()) {

@@ -25,7 +25,9 @@ void make_temporary(Diagnosis& d) {
 
 // A relay a log names is a host when it has a dot or a colon: Postfix also logs transports
 // ("relay=local", "relay=virtual", "relay=none").
-bool is_host_name(std::string_view relay) { return relay.find_first_of(".:") != std::string_view::npos; }
+bool is_host_name(std::string_view relay) {
+    return relay.find_first_of(".:") != std::string_view::npos;
+}
 
 bool is_success_action(std::string_view action) {
     return action == "delivered" || action == "relayed" || action == "expanded";
@@ -45,9 +47,10 @@ Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
     Result result;
     result.format = event.format;
     if (event.kind == "complaint") {
-        result.diagnosis = not_a_failure(
-            "feedback", "A recipient reported this message as spam (a feedback-loop complaint); "
-                        "stop mailing this recipient.");
+        result.diagnosis =
+            not_a_failure("feedback",
+                          "A recipient reported this message as spam (a feedback-loop complaint); "
+                          "stop mailing this recipient.");
         result.feedback_type = event.reply;
     } else {
         result.reply = parse_reply(event.reply);
@@ -84,13 +87,15 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
         if (result.reply.remote_host.empty()) result.reply.remote_host = r.remote_mta;
         if (result.reply.smtp_command.empty()) result.reply.smtp_command = r.smtp_command;
         if (r.kind == ReportKind::feedback) {
-            result.diagnosis = not_a_failure(
-                "feedback", "A recipient reported this message (a feedback report, RFC 5965), "
-                            "usually as spam; stop mailing this recipient.");
+            result.diagnosis =
+                not_a_failure("feedback",
+                              "A recipient reported this message (a feedback report, RFC 5965), "
+                              "usually as spam; stop mailing this recipient.");
         } else if (r.kind == ReportKind::vacation) {
-            result.diagnosis = not_a_failure(
-                "vacation", "An automatic reply (RFC 3834), such as an out-of-office notice; "
-                            "the message was delivered.");
+            result.diagnosis =
+                not_a_failure("vacation",
+                              "An automatic reply (RFC 3834), such as an out-of-office notice; "
+                              "the message was delivered.");
         } else if (is_success_action(r.dsn_action)) {
             result.diagnosis = not_a_failure(
                 "delivered", "The report says the message was " + r.dsn_action + ", not bounced.");

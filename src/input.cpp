@@ -98,9 +98,9 @@ std::size_t LineDiagnoser::emit_reply(std::string_view text, std::size_t number,
 
 namespace {
 
-void diagnose_email_message(std::string_view message, const std::string& name,
-                            std::size_t number, const Classifier& classifier,
-                            const ResultSink& sink, InputStats& stats) {
+void diagnose_email_message(std::string_view message, const std::string& name, std::size_t number,
+                            const Classifier& classifier, const ResultSink& sink,
+                            InputStats& stats) {
     ++stats.messages;
     std::vector<Result> results = diagnose_email(read_bounce_email(message), classifier);
     if (results.empty()) ++stats.skipped;
@@ -116,7 +116,7 @@ void diagnose_email_message(std::string_view message, const std::string& name,
 // Reads from a file descriptor into a growing buffer, one read() at a time, so that whatever
 // a pipe has delivered can be handled at once.
 class BlockReader {
-public:
+  public:
     BlockReader(int fd, const std::string& name) : m_fd(fd), m_name(name) {}
 
     bool eof() const { return m_eof; }
@@ -137,7 +137,7 @@ public:
         return false;
     }
 
-private:
+  private:
     int m_fd;
     const std::string& m_name;
     bool m_eof = false;
@@ -150,8 +150,9 @@ std::size_t last_envelope(std::string_view data, std::size_t from) {
     for (std::size_t at = data.find("\nFrom ", from); at != std::string_view::npos;
          at = data.find("\nFrom ", at + 1)) {
         std::size_t line_start = data.rfind('\n', at == 0 ? 0 : at - 1);
-        std::string_view before = data.substr(line_start == std::string_view::npos ? 0 : line_start,
-                                              at - (line_start == std::string_view::npos ? 0 : line_start));
+        std::string_view before =
+            data.substr(line_start == std::string_view::npos ? 0 : line_start,
+                        at - (line_start == std::string_view::npos ? 0 : line_start));
         if (trim(before).empty() && line_start != std::string_view::npos) found = at + 1;
     }
     return found;
@@ -187,7 +188,7 @@ void read_head(BlockReader& reader, std::string& buffer) {
 
 // Feeds the lines of one input to a LineDiagnoser and keeps the input's counts.
 class LineInput {
-public:
+  public:
     LineInput(const Classifier& classifier, const std::string& name, bool force_reply,
               const ResultSink& sink, InputStats& stats)
         : m_lines(classifier, name, force_reply),
@@ -215,7 +216,7 @@ public:
         m_lines.finish(m_counting);
     }
 
-private:
+  private:
     void line(std::string_view text) {
         if (m_lines.diagnose(text, ++m_number, m_counting) == 0) ++m_stats.skipped;
     }

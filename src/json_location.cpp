@@ -7,7 +7,7 @@ namespace {
 
 // A forward-only scanner over JSON text that already parsed successfully.
 class JsonScanner {
-public:
+  public:
     explicit JsonScanner(std::string_view text) : m_text(text) {}
 
     // Offsets of the elements of the array at `path` (empty if it is not an array).
@@ -37,7 +37,7 @@ public:
         return m_pos;
     }
 
-private:
+  private:
     bool at_end() const { return m_pos >= m_text.size(); }
     char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
 

@@ -25,11 +25,11 @@ std::string line_column(std::string_view text, std::size_t offset);
 
 // Line starts of a text, for many offset-to-"LINE:COL" conversions without rescanning.
 class LineIndex {
-public:
+  public:
     explicit LineIndex(std::string_view text);
     std::string line_column(std::size_t offset) const;
 
-private:
+  private:
     std::vector<std::size_t> m_line_starts;
 };
 

@@ -33,7 +33,8 @@ bool looks_like_mbox(std::string_view data) {
 // (RFC 5322 allows more, but nothing that writes emails uses it). Returns the name, or "".
 std::string_view header_field_name(std::string_view line) {
     std::size_t colon = line.find(':');
-    if (colon == 0 || colon == std::string_view::npos || !std::isalpha(static_cast<unsigned char>(line[0])))
+    if (colon == 0 || colon == std::string_view::npos ||
+        !std::isalpha(static_cast<unsigned char>(line[0])))
         return {};
     for (std::size_t i = 0; i < colon; ++i) {
         unsigned char c = static_cast<unsigned char>(line[i]);
@@ -44,15 +45,35 @@ std::string_view header_field_name(std::string_view line) {
 
 // Header fields only a message (not a DSN fragment or a log) starts with.
 bool is_message_header(std::string_view name) {
-    static constexpr std::string_view k_names[] = {
-        "Return-Path", "Received", "From", "To", "Cc", "Date", "Subject", "Message-ID",
-        "MIME-Version", "Content-Type", "Delivered-To", "Reply-To", "Sender", "DKIM-Signature",
-        "Authentication-Results", "X-Original-To", "Envelope-To", "Auto-Submitted", "Precedence",
-        "References", "In-Reply-To", "Thread-Topic", "Thread-Index", "ARC-Seal"};
+    static constexpr std::string_view k_names[] = {"Return-Path",
+                                                   "Received",
+                                                   "From",
+                                                   "To",
+                                                   "Cc",
+                                                   "Date",
+                                                   "Subject",
+                                                   "Message-ID",
+                                                   "MIME-Version",
+                                                   "Content-Type",
+                                                   "Delivered-To",
+                                                   "Reply-To",
+                                                   "Sender",
+                                                   "DKIM-Signature",
+                                                   "Authentication-Results",
+                                                   "X-Original-To",
+                                                   "Envelope-To",
+                                                   "Auto-Submitted",
+                                                   "Precedence",
+                                                   "References",
+                                                   "In-Reply-To",
+                                                   "Thread-Topic",
+                                                   "Thread-Index",
+                                                   "ARC-Seal"};
     for (std::string_view k : k_names)
         if (name.size() == k.size() &&
             std::equal(name.begin(), name.end(), k.begin(), [](char a, char b) {
-                return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
             }))
             return true;
     return name.size() > 2 && (name[0] == 'X' || name[0] == 'x') && name[1] == '-';

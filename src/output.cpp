@@ -14,8 +14,12 @@ namespace {
 // A field's value: absent (null), text, number or flag.
 using Value = std::variant<std::monostate, std::string_view, long long, bool>;
 
-Value text(const std::string& s) { return s.empty() ? Value() : Value(std::string_view(s)); }
-Value number(std::size_t n) { return n == 0 ? Value() : Value(static_cast<long long>(n)); }
+Value text(const std::string& s) {
+    return s.empty() ? Value() : Value(std::string_view(s));
+}
+Value number(std::size_t n) {
+    return n == 0 ? Value() : Value(static_cast<long long>(n));
+}
 
 struct Field {
     std::string name;
@@ -137,8 +141,8 @@ const std::vector<std::string>& tsv_field_names() {
 
 const std::vector<std::string>& default_tsv_fields() {
     static const std::vector<std::string> k_default = {
-        "input", "line", "message", "recipient", "basic_code", "enhanced_code", "type",
-        "reason", "cause", "action", "provider", "blocklist", "rule", "text"};
+        "input",  "line",  "message", "recipient", "basic_code", "enhanced_code", "type",
+        "reason", "cause", "action",  "provider",  "blocklist",  "rule",          "text"};
     return k_default;
 }
 
@@ -172,8 +176,7 @@ std::string_view action_advice(std::string_view action) {
     if (action == "slow-down") return "send more slowly to this receiver, then retry";
     if (action == "fix-authentication")
         return "do not retry until authentication is fixed; keep the address";
-    if (action == "request-delisting")
-        return "get your IP or domain delisted; keep the address";
+    if (action == "request-delisting") return "get your IP or domain delisted; keep the address";
     if (action == "improve-reputation")
         return "improve your sending reputation before retrying; keep the address";
     if (action == "reduce-size") return "send a smaller message";
@@ -207,7 +210,8 @@ std::string format_text(const Result& r, bool color) {
     if (r.reply.basic_code != 0) codes = std::to_string(r.reply.basic_code);
     if (!r.reply.enhanced_code.empty()) codes += (codes.empty() ? "" : " ") + r.reply.enhanced_code;
     if (codes.empty()) codes = "(no reply code found)";
-    if (r.reply.codes_inconsistent) codes += "  (basic and enhanced codes disagree; the basic code decides)";
+    if (r.reply.codes_inconsistent)
+        codes += "  (basic and enhanced codes disagree; the basic code decides)";
     row("codes", codes);
     row("reply", r.reply.text);
     row("meaning", d.meaning);
@@ -218,9 +222,9 @@ std::string format_text(const Result& r, bool color) {
     row("provider", d.provider);
     row("blocklist", d.blocklist);
     if (d.rule != nullptr) {
-        row("rule", d.matched_text.empty() ? d.rule->id
-                                           : fmt::format("{} (matched \"{}\")", d.rule->id,
-                                                         d.matched_text));
+        row("rule", d.matched_text.empty()
+                        ? d.rule->id
+                        : fmt::format("{} (matched \"{}\")", d.rule->id, d.matched_text));
     }
     if (!d.matched() && d.reason == "undefined") {
         row("note", r.reply.has_code() ? "no rule explains this reply"

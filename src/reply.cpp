@@ -15,14 +15,17 @@ struct Found {
     std::size_t end = 0;
 };
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // RFC 5321 section 4.2: the first digit is 2, 3, 4 or 5. The second should be 0 to 5, but real
 // servers also send 571 (Exchange), 498 and 599, so any second digit is accepted. A success or
 // intermediate code (2xx, 3xx) is only taken at the very start of a reply (`at_start`): inside a
 // text "Size (in bytes): 222" is a number.
 bool is_basic_code(std::string_view s, bool at_start) {
-    return s.size() == 3 && (s[0] == '4' || s[0] == '5' || (at_start && (s[0] == '2' || s[0] == '3'))) &&
+    return s.size() == 3 &&
+           (s[0] == '4' || s[0] == '5' || (at_start && (s[0] == '2' || s[0] == '3'))) &&
            is_digit(s[1]) && is_digit(s[2]);
 }
 
@@ -145,9 +148,14 @@ std::string host_before_said(std::string_view before) {
 // newer "SMTP error from remote server for RCPT TO command, host: mx (ip) reason: 550 ...".
 std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
     static constexpr std::array k_commands = {
-        std::string_view("RCPT TO"), std::string_view("MAIL FROM"), std::string_view("DATA"),
-        std::string_view("end of data"), std::string_view("initial connection"),
-        std::string_view("EHLO"), std::string_view("HELO"), std::string_view("STARTTLS"),
+        std::string_view("RCPT TO"),
+        std::string_view("MAIL FROM"),
+        std::string_view("DATA"),
+        std::string_view("end of data"),
+        std::string_view("initial connection"),
+        std::string_view("EHLO"),
+        std::string_view("HELO"),
+        std::string_view("STARTTLS"),
         std::string_view("pipelined"),
     };
     for (std::string_view command : k_commands) {
@@ -189,7 +197,8 @@ std::string_view strip_wrapper(std::string_view line, LineParse& out) {
         std::size_t at = ifind(line, w.marker);
         if (at == std::string_view::npos) continue;
         // Field names only count at the start of a line ("Status:" inside a text is prose).
-        if ((w.name == "status" || w.name == "diagnostic-code") && !trim(line.substr(0, at)).empty())
+        if ((w.name == "status" || w.name == "diagnostic-code") &&
+            !trim(line.substr(0, at)).empty())
             continue;
         out.wrapper = std::string(w.name);
         std::string_view before = line.substr(0, at);
@@ -221,8 +230,8 @@ void strip_command_trailer(std::string& text, std::string& command) {
     if (at == std::string::npos) return;
     std::size_t close = text.find(')', at);
     if (close == std::string::npos) return;
-    std::string_view inner = std::string_view(text).substr(at + k_open.size(),
-                                                           close - at - k_open.size());
+    std::string_view inner =
+        std::string_view(text).substr(at + k_open.size(), close - at - k_open.size());
     if (iends_with(inner, " command")) inner.remove_suffix(8);
     if (command.empty()) {
         command = iequals(inner, "end of DATA") ? "DATA" : std::string(inner);
@@ -350,14 +359,18 @@ void append_text(std::string& text, std::string_view more) {
 }  // namespace
 
 std::string_view Reply::code_class_type() const {
-    int klass = basic_code != 0 ? basic_code / 100
-                                : (enhanced_code.empty() ? 0 : enhanced_code[0] - '0');
+    int klass =
+        basic_code != 0 ? basic_code / 100 : (enhanced_code.empty() ? 0 : enhanced_code[0] - '0');
     switch (klass) {
         case 2:
-        case 3: return "none";
-        case 4: return "soft";
-        case 5: return "hard";
-        default: return "";
+        case 3:
+            return "none";
+        case 4:
+            return "soft";
+        case 5:
+            return "hard";
+        default:
+            return "";
     }
 }
 

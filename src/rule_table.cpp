@@ -44,12 +44,16 @@ std::string pattern_problem(const std::string& pattern) {
     return "";
 }
 
-int digit(char c) { return c - '0'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+int digit(char c) {
+    return c - '0';
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // Turns a schema violation into "NAME:LINE:COL: PATH: message".
 class RuleFileReader {
-public:
+  public:
     RuleFileReader(std::string_view text, std::string name, bool check_patterns)
         : m_check_patterns(check_patterns), m_text(text), m_name(std::move(name)) {}
 
@@ -77,13 +81,15 @@ public:
             throw Error(m_name + ": invalid JSON: " +
                         (bracket == std::string::npos ? what : what.substr(bracket + 2)));
         }
-        if (!doc.is_object()) fail({}, "a rule file is a JSON object with \"schema\" and \"rules\"");
+        if (!doc.is_object())
+            fail({}, "a rule file is a JSON object with \"schema\" and \"rules\"");
         for (const auto& [key, value] : doc.items()) {
             if (key != "schema" && key != "rules" && key != "comment")
                 fail({key}, "unknown field (expected schema, rules)");
         }
         if (!doc.contains("schema")) fail({}, "missing field \"schema\" (it must be 1)");
-        if (doc["schema"] != 1) fail({"schema"}, "unsupported schema version (this bouncediag reads 1)");
+        if (doc["schema"] != 1)
+            fail({"schema"}, "unsupported schema version (this bouncediag reads 1)");
         if (!doc.contains("rules") || !doc["rules"].is_array())
             fail({"rules"}, "\"rules\" must be an array of rules");
         const json& rules = doc["rules"];
@@ -94,7 +100,7 @@ public:
         return make_table();
     }
 
-private:
+  private:
     RuleTable make_table();
 
     std::string string_field(const json& obj, const JsonPath& path, const char* key,
@@ -111,7 +117,8 @@ private:
         return value;
     }
 
-    std::vector<std::string> string_list(const json& obj, const JsonPath& path, const char* key) const {
+    std::vector<std::string> string_list(const json& obj, const JsonPath& path,
+                                         const char* key) const {
         JsonPath here = path;
         here.push_back(std::string(key));
         std::vector<std::string> out;
@@ -143,7 +150,8 @@ private:
             p.low = digit(s[0]) * 100;
             p.high = p.low + 99;
         } else {
-            fail(path, "invalid basic code pattern \"" + s + "\" (expected like \"550\", \"55x\", \"5xx\")");
+            fail(path, "invalid basic code pattern \"" + s +
+                           "\" (expected like \"550\", \"55x\", \"5xx\")");
         }
         return p;
     }
@@ -163,30 +171,29 @@ private:
         for (int i = 0; i < 3; ++i) {
             const std::string& part = parts[i];
             if (part == "*") continue;
-            if (part.empty() || part.size() > 3 ||
-                !std::all_of(part.begin(), part.end(), is_digit))
+            if (part.empty() || part.size() > 3 || !std::all_of(part.begin(), part.end(), is_digit))
                 bad();
             *fields[i] = std::stoi(part);
         }
         if (p.klass != -1 && p.klass != 2 && p.klass != 4 && p.klass != 5) bad();
         // Wildcards run from the right: "5.*.1" says nothing useful.
-        if ((p.subject == -1 && p.detail != -1 && p.klass != -1) || (p.klass == -1 && p.subject == -1))
+        if ((p.subject == -1 && p.detail != -1 && p.klass != -1) ||
+            (p.klass == -1 && p.subject == -1))
             bad();
         return p;
     }
 
-    void check_vocabulary(const JsonPath& path, const std::string& value, bool (*valid)(std::string_view),
-                          const char* what) const {
+    void check_vocabulary(const JsonPath& path, const std::string& value,
+                          bool (*valid)(std::string_view), const char* what) const {
         if (!valid(value)) fail(path, std::string("unknown ") + what + " \"" + value + "\"");
     }
 
     Rule read_rule(const json& obj, std::size_t index) const {
         JsonPath path{std::string("rules"), index};
         if (!obj.is_object()) fail(path, "a rule must be an object");
-        static const char* const k_fields[] = {"id",      "match",     "priority", "type",
-                                               "reason",  "cause",     "action",   "meaning",
-                                               "fix",     "provider",  "blocklist", "examples",
-                                               "comment"};
+        static const char* const k_fields[] = {
+            "id",      "match", "priority", "type",      "reason",   "cause",  "action",
+            "meaning", "fix",   "provider", "blocklist", "examples", "comment"};
         for (const auto& [key, value] : obj.items()) {
             if (std::none_of(std::begin(k_fields), std::end(k_fields),
                              [&](const char* f) { return key == f; })) {
@@ -211,7 +218,8 @@ private:
 
         read_match(obj, path, rule);
         if (obj.contains("priority")) {
-            if (!obj["priority"].is_number_integer()) fail(field_path("priority"), "must be an integer");
+            if (!obj["priority"].is_number_integer())
+                fail(field_path("priority"), "must be an integer");
             rule.priority = obj["priority"].get<int>();
         }
         rule.type = string_field(obj, path, "type", true);
@@ -227,7 +235,8 @@ private:
         rule.provider = string_field(obj, path, "provider", false);
         rule.blocklist = string_field(obj, path, "blocklist", false);
         rule.examples = string_list(obj, path, "examples");
-        if (rule.examples.empty()) fail(path, "missing field \"examples\" (at least one reply this rule must match)");
+        if (rule.examples.empty())
+            fail(path, "missing field \"examples\" (at least one reply this rule must match)");
         return rule;
     }
 
@@ -247,7 +256,8 @@ private:
         if (match.contains("basic")) {
             JsonPath here = mpath;
             here.push_back(std::string("basic"));
-            if (!match["basic"].is_array() || match["basic"].empty()) fail(here, "must be a non-empty array");
+            if (!match["basic"].is_array() || match["basic"].empty())
+                fail(here, "must be a non-empty array");
             for (std::size_t i = 0; i < match["basic"].size(); ++i) {
                 JsonPath item = here;
                 item.push_back(i);
@@ -267,7 +277,8 @@ private:
         }
         rule.text = string_list(match, mpath, "text");
         rule.remote_host = string_field(match, mpath, "remote_host", false);
-        if (rule.basic.empty() && rule.enhanced.empty() && rule.text.empty() && rule.remote_host.empty())
+        if (rule.basic.empty() && rule.enhanced.empty() && rule.text.empty() &&
+            rule.remote_host.empty())
             fail(mpath, "a match needs at least one of basic, enhanced, text, remote_host");
         if (m_check_patterns) check_patterns(mpath, rule);
     }

@@ -10,13 +10,15 @@ namespace bouncediag {
 namespace {
 
 class ClassifierTest : public testing::Test {
-protected:
+  protected:
     ClassifierTest()
         : m_table(RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) +
                                        "/tests/data/rules/small.json")),
           m_classifier(m_table) {}
 
-    Diagnosis classify(const std::string& reply) { return m_classifier.classify(parse_reply(reply)); }
+    Diagnosis classify(const std::string& reply) {
+        return m_classifier.classify(parse_reply(reply));
+    }
 
     RuleTable m_table;
     Classifier m_classifier;
@@ -55,10 +57,13 @@ TEST_F(ClassifierTest, UnknownTextHasNoRule) {
 }
 
 TEST_F(ClassifierTest, BlocklistAndProviderComeFromTheRule) {
-    Diagnosis d = classify("554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org");
+    Diagnosis d = classify(
+        "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org");
     EXPECT_EQ(d.blocklist, "Spamhaus ZEN");
     EXPECT_EQ(d.action, "request-delisting");
-    Diagnosis g = classify("550 5.7.26 Unauthenticated email from example.com is not accepted due to the sender domain's DMARC policy");
+    Diagnosis g = classify(
+        "550 5.7.26 Unauthenticated email from example.com is not accepted due to the sender "
+        "domain's DMARC policy");
     EXPECT_EQ(g.provider, "Google Gmail");
     EXPECT_EQ(g.action, "fix-authentication");
 }

@@ -14,7 +14,9 @@ struct ReplyCase {
     std::string text;
 };
 
-void PrintTo(const ReplyCase& c, std::ostream* os) { *os << c.input; }
+void PrintTo(const ReplyCase& c, std::ostream* os) {
+    *os << c.input;
+}
 
 class ParseReply : public testing::TestWithParam<ReplyCase> {};
 
@@ -30,8 +32,10 @@ TEST_P(ParseReply, SplitsCodesAndText) {
 INSTANTIATE_TEST_SUITE_P(
     RealReplies, ParseReply,
     testing::Values(
-        ReplyCase{"550 5.1.1 <a@b>: Recipient address rejected: User unknown in local recipient table",
-                  550, "5.1.1", "<a@b>: Recipient address rejected: User unknown in local recipient table"},
+        ReplyCase{
+            "550 5.1.1 <a@b>: Recipient address rejected: User unknown in local recipient table",
+            550, "5.1.1",
+            "<a@b>: Recipient address rejected: User unknown in local recipient table"},
         ReplyCase{"550 5.7.26 Unauthenticated email from example.com is not accepted due to the "
                   "sender domain's DMARC policy",
                   550, "5.7.26",
@@ -55,8 +59,9 @@ INSTANTIATE_TEST_SUITE_P(
                   "Too many recipients received this hour"},
         ReplyCase{"Diagnostic-Code: smtp; 550 5.1.1 <kijitora@example.jp>... User Unknown", 550,
                   "5.1.1", "<kijitora@example.jp>... User Unknown"},
-        ReplyCase{"Diagnostic-Code: SMTP; 553 Invalid recipient destinaion@example.net (Mode: normal)",
-                  553, "", "Invalid recipient destinaion@example.net (Mode: normal)"},
+        ReplyCase{
+            "Diagnostic-Code: SMTP; 553 Invalid recipient destinaion@example.net (Mode: normal)",
+            553, "", "Invalid recipient destinaion@example.net (Mode: normal)"},
         ReplyCase{"Status: 5.2.2", 0, "5.2.2", ""},
         ReplyCase{"host mx.example.com[192.0.2.1] said: 550 5.1.1 <a@example.com>: Recipient "
                   "address rejected: User unknown (in reply to RCPT TO command)",
@@ -105,13 +110,12 @@ INSTANTIATE_TEST_SUITE_P(
                   "relay=mx.example.com[192.0.2.1]:465, status=deferred"}));
 
 // Garbage never yields a code and never throws.
-INSTANTIATE_TEST_SUITE_P(Garbage, ParseReply,
-                         testing::Values(ReplyCase{"999 hello", 0, "", "999 hello"},
-                                         ReplyCase{"5.99999.1", 0, "", "5.99999.1"},
-                                         ReplyCase{"", 0, "", ""},
-                                         ReplyCase{"192.0.2.1 refused", 0, "", "192.0.2.1 refused"},
-                                         ReplyCase{"version 2.0.1 installed", 0, "",
-                                                   "version 2.0.1 installed"}));
+INSTANTIATE_TEST_SUITE_P(
+    Garbage, ParseReply,
+    testing::Values(ReplyCase{"999 hello", 0, "", "999 hello"},
+                    ReplyCase{"5.99999.1", 0, "", "5.99999.1"}, ReplyCase{"", 0, "", ""},
+                    ReplyCase{"192.0.2.1 refused", 0, "", "192.0.2.1 refused"},
+                    ReplyCase{"version 2.0.1 installed", 0, "", "version 2.0.1 installed"}));
 
 TEST(ParseReply, FlagsInconsistentCodesAndKeepsBoth) {
     Reply r = parse_reply("450 5.7.1 Client host rejected: try again later");
@@ -139,7 +143,11 @@ TEST(ParseReply, RecordsWrapperHostAndCommand) {
 }
 
 TEST(ParseReply, BinaryInputIsHarmless) {
-    std::string binary("\x00\xff\x01" "550\x00" "5.1.1\xfe", 12);
+    std::string binary(
+        "\x00\xff\x01"
+        "550\x00"
+        "5.1.1\xfe",
+        12);
     Reply r = parse_reply(binary);
     EXPECT_EQ(r.enhanced_code, "");
 }

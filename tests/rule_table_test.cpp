@@ -37,8 +37,9 @@ TEST(RuleTable, LoadsAGoodFile) {
 }
 
 TEST(RuleTable, ErrorsNameFileLineColumnRuleAndField) {
-    std::string bad = "{\n  \"schema\": 1,\n  \"rules\": [\n    {\"id\": \"x\", \"match\": {\"basic\": "
-                      "[\"550\"]},\n     \"type\": \"hardd\"}\n  ]\n}\n";
+    std::string bad =
+        "{\n  \"schema\": 1,\n  \"rules\": [\n    {\"id\": \"x\", \"match\": {\"basic\": "
+        "[\"550\"]},\n     \"type\": \"hardd\"}\n  ]\n}\n";
     EXPECT_EQ(load_error(bad), "rules.json:5:14: rules[0].type: unknown bounce type \"hardd\"");
 }
 
@@ -62,8 +63,8 @@ TEST(RuleTable, RejectsBadFieldsWithExactMessages) {
     EXPECT_EQ(load_error(with_rules(std::string(rule).replace(rule.find("\"basic\": [\"550\"]"), 16,
                                                               "\"text\": [\"(unclosed\"]"))),
               "rules.json:1:60: rules[0].match.text[0]: invalid pattern: missing ): (unclosed");
-    EXPECT_EQ(load_error(with_rules(std::string(rule).replace(rule.find("\"rejected\""), 10,
-                                                              "\"rejectd\""))),
+    EXPECT_EQ(load_error(with_rules(
+                  std::string(rule).replace(rule.find("\"rejected\""), 10, "\"rejectd\""))),
               "rules.json:2:12: rules[0].reason: unknown reason \"rejectd\"");
     EXPECT_EQ(load_error(with_rules(std::string(rule) + "," + rule)).substr(0, 60),
               "rules.json:3:26: rule id \"x.one\" is already used at rules.js");
@@ -82,7 +83,8 @@ TEST(RuleTable, LayerReplacesSameIdAndAppendRejectsIt) {
 }
 
 TEST(RuleTable, SmallTestTableChecksItsOwnExamples) {
-    RuleTable t = RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/rules/small.json");
+    RuleTable t =
+        RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/rules/small.json");
     Classifier c(t);
     for (const Rule& rule : t.rules()) {
         for (const std::string& example : rule.examples) {
@@ -98,7 +100,8 @@ TEST(RuleTable, MissingFileIsAClearError) {
         RuleTable::load_file("/nonexistent/rules.json");
         FAIL();
     } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "/nonexistent/rules.json: cannot read rule file: No such file or directory");
+        EXPECT_STREQ(e.what(),
+                     "/nonexistent/rules.json: cannot read rule file: No such file or directory");
     }
 }
 

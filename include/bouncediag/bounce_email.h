@@ -25,9 +25,9 @@ struct BounceRecipient {
     std::string remote_mta;
     std::string reporting_mta;
     std::string last_attempt_date;
-    std::string queue_id;            // X-Postfix-Queue-ID and similar
-    std::string feedback_type;       // ARF Feedback-Type (kind == feedback)
-    std::string format;              // which reader recognised it: "rfc3464", "qmail", ...
+    std::string queue_id;       // X-Postfix-Queue-ID and similar
+    std::string feedback_type;  // ARF Feedback-Type (kind == feedback)
+    std::string format;         // which reader recognised it: "rfc3464", "qmail", ...
 };
 
 // The message that bounced, as far as the bounce carries it.

@@ -27,7 +27,7 @@ struct Diagnosis {
 };
 
 class Classifier {
-public:
+  public:
     // The table must outlive the classifier. Throws Error if a pattern does not compile.
     explicit Classifier(const RuleTable& table);
     ~Classifier();
@@ -39,7 +39,7 @@ public:
     // patterns are left out (what the codes alone say: `bouncediag explain`).
     const Rule* best_rule(const Reply& reply, bool codes_only = false) const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;
 };

@@ -15,10 +15,10 @@ namespace bouncediag {
 
 struct Result {
     // Where it came from.
-    std::string input;         // the file as given, "-" for stdin, "argument N" for a reply
-    std::size_t line = 0;      // 1-based line within the input (line inputs), 0 otherwise
-    std::size_t message = 0;   // 1-based message within the input (email inputs), 0 otherwise
-    std::string format;        // "reply", "postfix", "rfc3464", ...
+    std::string input;        // the file as given, "-" for stdin, "argument N" for a reply
+    std::size_t line = 0;     // 1-based line within the input (line inputs), 0 otherwise
+    std::size_t message = 0;  // 1-based message within the input (email inputs), 0 otherwise
+    std::string format;       // "reply", "postfix", "rfc3464", ...
 
     Reply reply;
     Diagnosis diagnosis;

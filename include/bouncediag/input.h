@@ -23,10 +23,10 @@ enum class InputMode {
 
 // What one input gave.
 struct InputStats {
-    std::size_t results = 0;       // results emitted
-    std::size_t undiagnosed = 0;   // results no rule explained
-    std::size_t skipped = 0;       // lines or messages that carried no failure
-    std::size_t messages = 0;      // emails read (email and mbox inputs)
+    std::size_t results = 0;      // results emitted
+    std::size_t undiagnosed = 0;  // results no rule explained
+    std::size_t skipped = 0;      // lines or messages that carried no failure
+    std::size_t messages = 0;     // emails read (email and mbox inputs)
 };
 
 using ResultSink = std::function<void(Result&&)>;
@@ -50,7 +50,7 @@ InputStats diagnose_content(std::string_view content, const std::string& name, I
 // line is a reply when it carries a code or a rule recognises its text, else it is skipped.
 // With `force_reply` (--input lines) every non-empty line is a reply.
 class LineDiagnoser {
-public:
+  public:
     LineDiagnoser(const Classifier& classifier, std::string name, bool force_reply);
     ~LineDiagnoser();
     LineDiagnoser(const LineDiagnoser&) = delete;
@@ -65,7 +65,7 @@ public:
 
     static constexpr std::size_t k_held = std::size_t(-1);
 
-private:
+  private:
     std::size_t emit_reply(std::string_view text, std::size_t number, const ResultSink& sink);
 
     const Classifier& m_classifier;

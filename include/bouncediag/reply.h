@@ -9,12 +9,12 @@
 namespace bouncediag {
 
 struct Reply {
-    int basic_code = 0;          // RFC 5321 reply code, 0 when absent
-    std::string enhanced_code;   // RFC 3463 "class.subject.detail", empty when absent
-    std::string text;            // the reply text without codes and wrappers
-    std::string remote_host;     // the replying host when a wrapper names it
-    std::string smtp_command;    // the SMTP command replied to ("RCPT TO", "DATA", ...) if known
-    std::string wrapper;         // the form the reply was found in ("bare", "diagnostic-code", ...)
+    int basic_code = 0;         // RFC 5321 reply code, 0 when absent
+    std::string enhanced_code;  // RFC 3463 "class.subject.detail", empty when absent
+    std::string text;           // the reply text without codes and wrappers
+    std::string remote_host;    // the replying host when a wrapper names it
+    std::string smtp_command;   // the SMTP command replied to ("RCPT TO", "DATA", ...) if known
+    std::string wrapper;        // the form the reply was found in ("bare", "diagnostic-code", ...)
     bool codes_inconsistent = false;  // basic and enhanced codes of different classes (450 5.7.1)
 
     bool has_code() const { return basic_code != 0 || !enhanced_code.empty(); }

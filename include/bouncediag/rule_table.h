@@ -52,7 +52,7 @@ struct Rule {
 };
 
 class RuleTable {
-public:
+  public:
     // Parses one rule file. `name` is used in error messages. Throws Error on any problem;
     // `check_patterns` also compiles every pattern and rejects invalid or too costly ones.
     static RuleTable parse(std::string_view json_text, const std::string& name,
@@ -77,7 +77,7 @@ public:
     // Adds one rule at the end (the caller checks its id is new).
     void add(Rule rule);
 
-private:
+  private:
     std::vector<Rule> m_rules;
     std::unordered_map<std::string, std::size_t> m_index;  // id -> position in m_rules
 };

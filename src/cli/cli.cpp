@@ -1,7 +1,7 @@
 #include "cli.h"
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -51,35 +51,45 @@ void add_options(CLI::App& app, Options& o) {
     app.add_option("--input", o.input_mode,
                    "What the inputs hold: auto, email, mbox, lines (each line a reply)")
         ->check(CLI::IsMember({"auto", "email", "mbox", "lines"}));
-    app.add_option("--fields", o.fields, "TSV columns, comma-separated (see docs)")->delimiter(',')->allow_extra_args(false);
+    app.add_option("--fields", o.fields, "TSV columns, comma-separated (see docs)")
+        ->delimiter(',')
+        ->allow_extra_args(false);
     app.add_option("--type", o.types, "Only results of these types: hard, soft, none, unknown")
-        ->delimiter(',')->allow_extra_args(false);
-    app.add_option("--cause", o.causes, "Only results with these causes")->delimiter(',')->allow_extra_args(false);
-    app.add_option("--action", o.actions, "Only results with these actions")->delimiter(',')->allow_extra_args(false);
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    app.add_option("--cause", o.causes, "Only results with these causes")
+        ->delimiter(',')
+        ->allow_extra_args(false);
+    app.add_option("--action", o.actions, "Only results with these actions")
+        ->delimiter(',')
+        ->allow_extra_args(false);
     app.add_flag("--line-buffered", o.line_buffered, "Flush after every result");
     app.add_flag("-q,--quiet", o.quiet, "No prompts or progress on stderr");
-    app.add_option("-j,--jobs", o.jobs, "Threads for many input files (default: the number of cores)")
+    app.add_option("-j,--jobs", o.jobs,
+                   "Threads for many input files (default: the number of cores)")
         ->check(CLI::Range(1, 256));
 
-    CLI::App* explain = app.add_subcommand("explain", "Explain a reply code: 550, 5.7.26, '550 5.7.26'");
+    CLI::App* explain =
+        app.add_subcommand("explain", "Explain a reply code: 550, 5.7.26, '550 5.7.26'");
     explain->add_option("code", o.explain_codes, "The code(s) to explain")->required();
 
     CLI::App* rules = app.add_subcommand("rules", "Inspect and check rule tables");
     rules->require_subcommand(1);
     CLI::App* check = rules->add_subcommand(
-        "check", "Validate a rule file (default: the built-in table) and run every rule's examples");
+        "check",
+        "Validate a rule file (default: the built-in table) and run every rule's examples");
     check->add_option("file", o.rules_file_to_check, "The rule file to check");
     rules->add_subcommand("list", "List the rules: id, type, reason, cause, action, provider");
     CLI::App* show = rules->add_subcommand("show", "Show one rule");
     show->add_option("id", o.rule_id, "The rule id")->required();
 
     CLI::App* summary = app.add_subcommand(
-        "summary", "Count many bounces by type, cause, reason, action, provider, domain, blocklist, rule");
+        "summary",
+        "Count many bounces by type, cause, reason, action, provider, domain, blocklist, rule");
     summary->add_option("inputs", o.summary_inputs, "Files or replies (none: stdin)");
     CLI::App* suppress = app.add_subcommand(
         "suppress", "Print each dead address once (action suppress), for list cleaning");
     suppress->add_option("inputs", o.suppress_inputs, "Files or replies (none: stdin)");
-
 }
 
 namespace {
@@ -139,7 +149,7 @@ std::string read_file(const std::string& path) {
 
 // An open input file; a folder or an unreadable file is an Error naming it.
 class InputFile {
-public:
+  public:
     explicit InputFile(const std::string& path) : m_fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {
         if (m_fd < 0) throw Error(fmt::format("{}: cannot read: {}", path, std::strerror(errno)));
         struct stat info {};
@@ -153,7 +163,7 @@ public:
     InputFile& operator=(const InputFile&) = delete;
     int fd() const { return m_fd; }
 
-private:
+  private:
     int m_fd;
 };
 
@@ -172,7 +182,8 @@ std::vector<std::string> maildir_files(const std::string& dir) {
         std::sort(part.begin(), part.end());
         files.insert(files.end(), part.begin(), part.end());
     }
-    if (!is_maildir) throw Error(fmt::format("{}: is a directory, not a maildir (no cur/ or new/)", dir));
+    if (!is_maildir)
+        throw Error(fmt::format("{}: is a directory, not a maildir (no cur/ or new/)", dir));
     return files;
 }
 
@@ -192,7 +203,7 @@ int terminal_width() {
 }
 
 class Diagnoser {
-public:
+  public:
     Diagnoser(const Options& o, Plan& plan, Command command)
         : m_options(o), m_plan(plan), m_command(command), m_out(o.line_buffered) {}
 
@@ -232,13 +243,14 @@ public:
         return m_unexplained ? 1 : 0;
     }
 
-private:
+  private:
     // An argument names a file when it exists, or when it looks like a path (has a '/' and no
     // space); anything else is a reply.
     static bool is_file_argument(const std::string& arg) {
         std::error_code ec;
         if (fs::exists(arg, ec)) return true;
-        return arg.find('/') != std::string::npos && arg.find_first_of(" \t\n") == std::string::npos;
+        return arg.find('/') != std::string::npos &&
+               arg.find_first_of(" \t\n") == std::string::npos;
     }
 
     void emit(Result&& r) {
@@ -328,8 +340,9 @@ private:
         FileOutcome outcome;
         try {
             InputFile file(path);
-            outcome.stats = diagnose_stream(file.fd(), path, mode, *m_plan.classifier,
-                                            [&](Result&& r) { outcome.results.push_back(std::move(r)); });
+            outcome.stats =
+                diagnose_stream(file.fd(), path, mode, *m_plan.classifier,
+                                [&](Result&& r) { outcome.results.push_back(std::move(r)); });
         } catch (const Error& e) {
             outcome.error = e.what();
         }
@@ -382,7 +395,8 @@ private:
         const std::string name = "-";
         if (isatty(STDIN_FILENO)) {
             if (!m_options.quiet)
-                std::fputs("Paste a bounce reply or email, then press Ctrl-D on a new line:\n", stderr);
+                std::fputs("Paste a bounce reply or email, then press Ctrl-D on a new line:\n",
+                           stderr);
             std::string pasted = read_stream(std::cin, "");
             if (mode == InputMode::detect && detect_input_mode(pasted) == InputMode::lines) {
                 Result r = diagnose_reply(pasted, *m_plan.classifier);
@@ -471,7 +485,8 @@ int run_explain(const Options& o, Plan& plan) {
         if (o.format == "json") {
             nlohmann::ordered_json j;
             j["code"] = code;
-            j["basic_code"] = ex.codes.basic_code ? nlohmann::ordered_json(ex.codes.basic_code) : nullptr;
+            j["basic_code"] =
+                ex.codes.basic_code ? nlohmann::ordered_json(ex.codes.basic_code) : nullptr;
             j["enhanced_code"] = optional_string(ex.codes.enhanced_code);
             j["type"] = std::string(ex.codes.code_class_type());
             j["best"] = rule_json(ex.best);
@@ -494,7 +509,8 @@ int run_explain(const Options& o, Plan& plan) {
                 "\n";
         auto section = [&](std::string_view label, const Rule* rule) {
             if (rule == nullptr) return;
-            text += fmt::format("  {} {}\n", paint("1", fmt::format("{:<9}", label)), rule->meaning);
+            text +=
+                fmt::format("  {} {}\n", paint("1", fmt::format("{:<9}", label)), rule->meaning);
         };
         section("class", ex.klass);
         section("subject", ex.subject);
@@ -509,8 +525,9 @@ int run_explain(const Options& o, Plan& plan) {
         if (!ex.wordings.empty()) {
             text += fmt::format("  {}\n", paint("1", "known wordings with this code:"));
             for (const Rule* r : ex.wordings) {
-                text += fmt::format("    - {}{}: {} [{}]\n", r->provider.empty() ? "" : r->provider + ": ",
-                                    r->reason, r->meaning, r->id);
+                text += fmt::format("    - {}{}: {} [{}]\n",
+                                    r->provider.empty() ? "" : r->provider + ": ", r->reason,
+                                    r->meaning, r->id);
             }
         }
         out.write(text);
@@ -544,12 +561,12 @@ int run_rules_check(const Options& o) {
             if (winner == &rule) continue;
             ++failures;
             if (winner == nullptr) {
-                out.write(fmt::format("{}: rule \"{}\": example {} matches no rule: {}\n", rule.origin,
-                                      rule.id, i + 1, rule.examples[i]));
+                out.write(fmt::format("{}: rule \"{}\": example {} matches no rule: {}\n",
+                                      rule.origin, rule.id, i + 1, rule.examples[i]));
             } else {
-                out.write(fmt::format("{}: rule \"{}\": example {} is shadowed by \"{}\" ({}): {}\n",
-                                      rule.origin, rule.id, i + 1, winner->id, winner->origin,
-                                      rule.examples[i]));
+                out.write(fmt::format(
+                    "{}: rule \"{}\": example {} is shadowed by \"{}\" ({}): {}\n", rule.origin,
+                    rule.id, i + 1, winner->id, winner->origin, rule.examples[i]));
             }
         }
     }

@@ -11,7 +11,9 @@
 namespace bouncediag::cli {
 
 // The number of cores, at least 1.
-inline unsigned default_jobs() { return std::max(1u, std::thread::hardware_concurrency()); }
+inline unsigned default_jobs() {
+    return std::max(1u, std::thread::hardware_concurrency());
+}
 
 struct Options {
     std::vector<std::string> inputs;  // replies or files (default command)

@@ -1,7 +1,7 @@
 // bouncediag: the command-line front end. It turns options into a plan, runs it over the
 // library and prints; every real failure is caught here and reported once.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <csignal>
 #include <cstdio>

@@ -38,7 +38,8 @@ void ordered_parallel(std::size_t count, unsigned jobs, std::size_t window,
             std::size_t index;
             {
                 std::unique_lock lock(mutex);
-                changed.wait(lock, [&] { return stop || next_task < std::min(count, consumed + window); });
+                changed.wait(
+                    lock, [&] { return stop || next_task < std::min(count, consumed + window); });
                 if (stop || next_task >= count) return;
                 index = next_task++;
             }

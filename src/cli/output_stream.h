@@ -16,7 +16,7 @@
 namespace bouncediag::cli {
 
 class OutputStream {
-public:
+  public:
     explicit OutputStream(bool line_buffered)
         : m_line_buffered(line_buffered || isatty(STDOUT_FILENO)) {}
     ~OutputStream() {
@@ -46,7 +46,7 @@ public:
         m_buffer.clear();
     }
 
-private:
+  private:
     bool m_line_buffered;
     std::string m_buffer;
 };
