@@ -117,7 +117,8 @@ void diagnose_email_message(std::string_view message, const std::string& name, s
 // a pipe has delivered can be handled at once.
 class BlockReader {
   public:
-    BlockReader(int fd, const std::string& name) : m_fd(fd), m_name(name) {}
+    BlockReader(int fd, const std::string& name, std::function<void(std::size_t)> on_read)
+        : m_fd(fd), m_name(name), m_on_read(std::move(on_read)) {}
 
     bool eof() const { return m_eof; }
 
@@ -132,6 +133,7 @@ class BlockReader {
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) throw Error(m_name + ": read error: " + std::strerror(errno));
             if (n == 0) m_eof = true;
+            if (n > 0) m_on_read(std::size_t(n));
             return n > 0;
         }
         return false;
@@ -140,6 +142,7 @@ class BlockReader {
   private:
     int m_fd;
     const std::string& m_name;
+    std::function<void(std::size_t)> m_on_read;
     bool m_eof = false;
 };
 
@@ -218,6 +221,7 @@ class LineInput {
 
   private:
     void line(std::string_view text) {
+        ++m_stats.lines;
         if (m_lines.diagnose(text, ++m_number, m_counting) == 0) ++m_stats.skipped;
     }
 
@@ -230,13 +234,17 @@ class LineInput {
 }  // namespace
 
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
-                           const Classifier& classifier, const ResultSink& sink) {
-    BlockReader reader(fd, name);
+                           const Classifier& classifier, const ResultSink& sink,
+                           const ProgressCallback& progress) {
+    InputStats stats;
+    BlockReader reader(fd, name, [&](std::size_t bytes) {
+        stats.bytes += bytes;
+        if (progress) progress(stats);
+    });
     std::string buffer;
     read_head(reader, buffer);
     const InputMode requested = mode;
     if (mode == InputMode::detect) mode = detect_input_mode(buffer);
-    InputStats stats;
     if (mode == InputMode::email) {
         while (reader.read_some(buffer)) {
         }

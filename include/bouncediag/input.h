@@ -27,7 +27,12 @@ struct InputStats {
     std::size_t undiagnosed = 0;  // results no rule explained
     std::size_t skipped = 0;      // lines or messages that carried no failure
     std::size_t messages = 0;     // emails read (email and mbox inputs)
+    std::size_t lines = 0;        // lines read (line inputs)
+    std::size_t bytes = 0;        // bytes read (stream inputs)
 };
+
+// Called by diagnose_stream after each block it reads, with the counts so far.
+using ProgressCallback = std::function<void(const InputStats&)>;
 
 using ResultSink = std::function<void(Result&&)>;
 
@@ -39,7 +44,8 @@ InputMode detect_input_mode(std::string_view head);
 // and the largest single email of an mbox. Throws Error on a read error, after diagnosing all
 // that was read before it.
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
-                           const Classifier& classifier, const ResultSink& sink);
+                           const Classifier& classifier, const ResultSink& sink,
+                           const ProgressCallback& progress = {});
 
 // Diagnoses a whole input held in memory.
 InputStats diagnose_content(std::string_view content, const std::string& name, InputMode mode,

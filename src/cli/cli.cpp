@@ -29,6 +29,7 @@
 #include "bouncediag/summary.h"
 #include "ordered_parallel.h"
 #include "output_stream.h"
+#include "progress.h"
 
 namespace bouncediag::cli {
 namespace fs = std::filesystem;
@@ -354,7 +355,9 @@ class Diagnoser {
         InputStats stats;
         try {
             InputFile file(path);
-            stats = diagnose_stream(file.fd(), path, mode, *m_plan.classifier, sink());
+            stats = diagnose_stream(file.fd(), path, mode, *m_plan.classifier, sink(),
+                                    m_progress.start(path));
+            m_progress.clear();
         } catch (const Error& e) {
             report(e.what());
             return;
@@ -410,7 +413,9 @@ class Diagnoser {
         }
         InputStats stats;
         try {
-            stats = diagnose_stream(STDIN_FILENO, name, mode, *m_plan.classifier, sink());
+            stats = diagnose_stream(STDIN_FILENO, name, mode, *m_plan.classifier, sink(),
+                                    m_progress.start(name));
+            m_progress.clear();
         } catch (const Error& e) {
             report(e.what());
             return;
@@ -426,6 +431,7 @@ class Diagnoser {
     }
 
     void report(const std::string& message) {
+        m_progress.clear();
         m_out.flush();
         fmt::print(stderr, "bouncediag: {}\n", message);
         m_failed = true;
@@ -445,6 +451,7 @@ class Diagnoser {
     OutputStream m_out;
     Summary m_summary;
     SuppressionList m_suppressions;
+    Progress m_progress{m_options.quiet};
     std::size_t m_results_written = 0;
     std::vector<std::string> m_notes;
     bool m_unexplained = false;
