@@ -73,9 +73,16 @@ void add_options(CLI::App& app, Options& o) {
     CLI::App* explain =
         app.add_subcommand("explain", "Explain a reply code: 550, 5.7.26, '550 5.7.26'");
     explain->add_option("code", o.explain_codes, "The code(s) to explain")->required();
+    explain->footer(
+        "Examples:\n  bouncediag explain 550\n  bouncediag explain 5.7.26\n"
+        "  bouncediag explain '550 5.7.26' 421 --format json");
 
     CLI::App* rules = app.add_subcommand("rules", "Inspect and check rule tables");
     rules->require_subcommand(1);
+    rules->footer(
+        "Examples:\n  bouncediag rules check               # the built-in table\n"
+        "  bouncediag rules check my-rules.json  # your own rule file (docs/rules.md)\n"
+        "  bouncediag rules list | grep -i gmail\n  bouncediag rules show gmail.dmarc-policy");
     CLI::App* check = rules->add_subcommand(
         "check",
         "Validate a rule file (default: the built-in table) and run every rule's examples");
@@ -88,9 +95,17 @@ void add_options(CLI::App& app, Options& o) {
         "summary",
         "Count many bounces by type, cause, reason, action, provider, domain, blocklist, rule");
     summary->add_option("inputs", o.summary_inputs, "Files or replies (none: stdin)");
+    summary->footer(
+        "Examples:\n  bouncediag summary /var/log/mail.log*\n"
+        "  grep status=bounced /var/log/mail.log | bouncediag summary\n"
+        "  bouncediag summary --format json ~/Maildir/.Bounces | jq .reason");
     CLI::App* suppress = app.add_subcommand(
         "suppress", "Print each dead address once (action suppress), for list cleaning");
     suppress->add_option("inputs", o.suppress_inputs, "Files or replies (none: stdin)");
+    suppress->footer(
+        "Only permanent failures of the address itself are listed, never policy, reputation or\n"
+        "blocklist refusals. Examples:\n  bouncediag suppress bounces.mbox > remove.txt\n"
+        "  bouncediag suppress /var/log/mail.log | wc -l   # each address once");
 }
 
 namespace {
