@@ -28,17 +28,38 @@ std::string joined_pattern(const Rule& rule) {
     return joined;
 }
 
-bool codes_match(const Rule& rule, const Reply& reply) {
+// A reply's codes as numbers, split once per classification rather than once per rule.
+struct ReplyCodes {
+    int basic = 0;
+    bool has_enhanced = false;
+    int parts[3] = {0, 0, 0};
+
+    explicit ReplyCodes(const Reply& reply) : basic(reply.basic_code) {
+        if (!is_enhanced_code(reply.enhanced_code)) return;
+        has_enhanced = true;
+        int part = 0;
+        for (char c : reply.enhanced_code) {
+            if (c == '.') {
+                ++part;
+            } else {
+                parts[part] = parts[part] * 10 + (c - '0');
+            }
+        }
+    }
+};
+
+bool codes_match(const Rule& rule, const ReplyCodes& codes) {
     if (!rule.basic.empty()) {
-        if (reply.basic_code == 0) return false;
+        if (codes.basic == 0) return false;
         bool any = false;
-        for (const auto& p : rule.basic) any = any || p.matches(reply.basic_code);
+        for (const auto& p : rule.basic) any = any || p.matches(codes.basic);
         if (!any) return false;
     }
     if (!rule.enhanced.empty()) {
-        if (reply.enhanced_code.empty()) return false;
+        if (!codes.has_enhanced) return false;
         bool any = false;
-        for (const auto& p : rule.enhanced) any = any || p.matches(reply.enhanced_code);
+        for (const auto& p : rule.enhanced)
+            any = any || p.matches(codes.parts[0], codes.parts[1], codes.parts[2]);
         if (!any) return false;
     }
     return true;
@@ -135,12 +156,13 @@ const Rule* Classifier::best_rule(const Reply& reply, bool codes_only) const {
         for (int i : m_impl->matching_text_rules(reply.text)) text_hit[std::size_t(i)] = 1;
     }
 
+    const ReplyCodes codes(reply);
     std::size_t best = rules.size();
     for (std::size_t i = 0; i < rules.size(); ++i) {
         const Rule& rule = rules[i];
         if (rule.is_text_rule() && !text_hit[i]) continue;
         if (codes_only && !rule.remote_host.empty()) continue;
-        if (!codes_match(rule, reply) || !m_impl->host_matches(i, reply)) continue;
+        if (!codes_match(rule, codes) || !m_impl->host_matches(i, reply)) continue;
         if (best == rules.size() || m_impl->better(i, best)) best = i;
     }
     return best == rules.size() ? nullptr : &rules[best];

@@ -331,8 +331,7 @@ bool EnhancedCodePattern::matches(std::string_view code) const {
             parts[part] = parts[part] * 10 + (c - '0');
         }
     }
-    return (klass == -1 || klass == parts[0]) && (subject == -1 || subject == parts[1]) &&
-           (detail == -1 || detail == parts[2]);
+    return matches(parts[0], parts[1], parts[2]);
 }
 
 int EnhancedCodePattern::specificity() const {

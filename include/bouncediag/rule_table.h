@@ -23,6 +23,11 @@ struct EnhancedCodePattern {
     int subject = -1;
     int detail = -1;
     bool matches(std::string_view code) const;
+    // The same for a code already split into its three parts.
+    bool matches(int code_class, int code_subject, int code_detail) const {
+        return (klass == -1 || klass == code_class) && (subject == -1 || subject == code_subject) &&
+               (detail == -1 || detail == code_detail);
+    }
     int specificity() const;
 };
 
