@@ -549,7 +549,10 @@ class Scanner {
             m_msg.parts.push_back(std::move(p));
             return;
         }
-        std::string_view limited = body.substr(0, k_max_text);
+        // The machine-readable status part is read whole: every recipient of a large DSN
+        // counts. Only free text is capped.
+        std::string_view limited =
+            p.role == PartRole::delivery_status ? body : body.substr(0, k_max_text);
         std::string decoded = decode_transfer(limited, cte);
         if (std::string_view(decoded).find('\r') != std::string_view::npos)
             decoded = normalize_line_endings(decoded);

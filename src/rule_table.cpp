@@ -194,7 +194,9 @@ class RuleFileReader {
         static const char* const k_fields[] = {
             "id",      "match", "priority", "type",      "reason",   "cause",  "action",
             "meaning", "fix",   "provider", "blocklist", "examples", "comment"};
-        for (const auto& [key, value] : obj.items()) {
+        for (const auto& item : obj.items()) {
+            // (a named copy: clang 14 cannot capture a structured binding in a lambda)
+            const std::string& key = item.key();
             if (std::none_of(std::begin(k_fields), std::end(k_fields),
                              [&](const char* f) { return key == f; })) {
                 JsonPath here = path;
