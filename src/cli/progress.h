@@ -14,7 +14,7 @@
 namespace bouncediag::cli {
 
 class Progress {
-public:
+  public:
     explicit Progress(bool quiet)
         : m_enabled(!quiet && isatty(STDERR_FILENO) && !isatty(STDOUT_FILENO)) {}
     ~Progress() { clear(); }
@@ -34,18 +34,20 @@ public:
         m_shown = false;
     }
 
-private:
+  private:
     using Clock = std::chrono::steady_clock;
 
     void update(const std::string& name, const InputStats& stats) {
         const auto now = Clock::now();
         // Quick inputs show nothing; long ones refresh five times a second.
-        if (now - m_started < std::chrono::seconds(1) || now - m_last < std::chrono::milliseconds(200))
+        if (now - m_started < std::chrono::seconds(1) ||
+            now - m_last < std::chrono::milliseconds(200))
             return;
         m_last = now;
         const double seconds = std::chrono::duration<double>(now - m_started).count();
-        fmt::print(stderr, "\r\x1b[Kbouncediag: {}: {:.1f} MB, {} lines ({:.0f} lines/s), {} results",
-                   name, double(stats.bytes) / 1e6, stats.lines, double(stats.lines) / seconds,
+        fmt::print(stderr,
+                   "\r\x1b[Kbouncediag: {}: {:.1f} MB, {} lines ({:.0f} lines/s), {} results", name,
+                   double(stats.bytes) / 1e6, stats.lines, double(stats.lines) / seconds,
                    stats.results);
         std::fflush(stderr);
         m_shown = true;
