@@ -490,7 +490,7 @@ std::string smtp_command_of(std::string_view text) {
     if (last == "mail from") return "MAIL FROM";
     if (last == "end of data" || last == "data") return "DATA";
     if (last == "helo" || last == "ehlo" || last == "lhlo") return "EHLO";
-    return "initial connection";
+    return "CONNECT";
 }
 
 std::string_view report_section(std::string_view text) {

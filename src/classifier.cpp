@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "bouncediag/error.h"
@@ -163,6 +164,9 @@ const Rule* Classifier::best_rule(const Reply& reply, bool codes_only) const {
         if (rule.is_text_rule() && !text_hit[i]) continue;
         if (codes_only && !rule.remote_host.empty()) continue;
         if (!codes_match(rule, codes) || !m_impl->host_matches(i, reply)) continue;
+        if (!rule.command.empty() && std::find(rule.command.begin(), rule.command.end(),
+                                               reply.smtp_command) == rule.command.end())
+            continue;
         if (best == rules.size() || m_impl->better(i, best)) best = i;
     }
     return best == rules.size() ? nullptr : &rules[best];

@@ -160,7 +160,9 @@ std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
     };
     for (std::string_view command : k_commands) {
         if (istarts_with(rest, command)) {
-            out.smtp_command = command == "end of data" ? "DATA" : std::string(command);
+            out.smtp_command = command == "end of data"          ? "DATA"
+                               : command == "initial connection" ? "CONNECT"
+                                                                 : std::string(command);
             if (out.smtp_command == "pipelined") out.smtp_command.clear();
             break;
         }

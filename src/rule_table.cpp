@@ -249,10 +249,11 @@ class RuleFileReader {
         const json& match = obj["match"];
         if (!match.is_object()) fail(mpath, "must be an object");
         for (const auto& [key, value] : match.items()) {
-            if (key != "basic" && key != "enhanced" && key != "text" && key != "remote_host") {
+            if (key != "basic" && key != "enhanced" && key != "text" && key != "remote_host" &&
+                key != "command") {
                 JsonPath here = mpath;
                 here.push_back(key);
-                fail(here, "unknown field (expected basic, enhanced, text, remote_host)");
+                fail(here, "unknown field (expected basic, enhanced, text, remote_host, command)");
             }
         }
         if (match.contains("basic")) {
@@ -279,9 +280,24 @@ class RuleFileReader {
         }
         rule.text = string_list(match, mpath, "text");
         rule.remote_host = string_field(match, mpath, "remote_host", false);
+        rule.command = string_list(match, mpath, "command");
+        static const char* const k_commands[] = {"CONNECT",   "EHLO",    "HELO", "STARTTLS",
+                                                 "MAIL FROM", "RCPT TO", "DATA"};
+        for (std::size_t i = 0; i < rule.command.size(); ++i) {
+            if (std::none_of(std::begin(k_commands), std::end(k_commands),
+                             [&](const char* c) { return rule.command[i] == c; })) {
+                JsonPath item = mpath;
+                item.push_back(std::string("command"));
+                item.push_back(i);
+                fail(item,
+                     "unknown SMTP stage \"" + rule.command[i] +
+                         "\" (expected CONNECT, EHLO, HELO, STARTTLS, MAIL FROM, RCPT TO, DATA)");
+            }
+        }
         if (rule.basic.empty() && rule.enhanced.empty() && rule.text.empty() &&
-            rule.remote_host.empty())
-            fail(mpath, "a match needs at least one of basic, enhanced, text, remote_host");
+            rule.remote_host.empty() && rule.command.empty())
+            fail(mpath,
+                 "a match needs at least one of basic, enhanced, text, remote_host, command");
         if (m_check_patterns) check_patterns(mpath, rule);
     }
 
@@ -345,6 +361,7 @@ int Rule::specificity() const {
     int score = 0;
     if (!text.empty()) score += 1000;
     if (!remote_host.empty()) score += 400;
+    if (!command.empty()) score += 500;
     // When a rule lists several codes, the least specific one counts.
     if (!enhanced.empty()) {
         int least = 1000;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "bouncediag/diagnose.h"
+#include "bouncediag/error.h"
 #include "bouncediag/input.h"
 #include "bouncediag/rule_table.h"
 
@@ -111,6 +112,53 @@ TEST(LineDiagnoser, JoinsTheLinesOfAMultiLineReply) {
     EXPECT_EQ(results[1].line, 3u);  // held to the end of the input, then diagnosed
     EXPECT_EQ(results[1].reply.basic_code, 452);
     EXPECT_EQ(stats.skipped, 0u);
+}
+
+}  // namespace
+}  // namespace bouncediag
+
+namespace bouncediag {
+namespace {
+
+TEST(ClassifierStage, RulesOnTheSmtpStageBeatCodesButNotWording) {
+    const std::string base = R"({"type": "hard", "cause": "policy", "action": "none",
+        "meaning": "m", "fix": "f", "examples": ["x"]})";
+    auto rule = [&](const std::string& id, const std::string& match, const std::string& reason) {
+        std::string r = base;
+        r.insert(1, "\"id\": \"" + id + "\", \"match\": " + match + ", \"reason\": \"" + reason +
+                        "\", ");
+        return r;
+    };
+    RuleTable table =
+        RuleTable::parse("{\"schema\": 1, \"rules\": [" +
+                             rule("code", R"({"enhanced": ["5.7.1"]})", "securityerror") + "," +
+                             rule("stage", R"({"command": ["CONNECT", "EHLO"]})", "blocked") + "," +
+                             rule("words", R"({"text": ["relay denied"]})", "norelaying") + "]}",
+                         "stage.json");
+    Classifier classifier(table);
+    auto reason = [&](const std::string& reply) {
+        return classifier.classify(parse_reply(reply)).reason;
+    };
+    EXPECT_EQ(reason("SMTP error from remote mail server after initial connection: 554 5.7.1 no"),
+              "blocked");
+    EXPECT_EQ(reason("554 5.7.1 no"), "securityerror");
+    EXPECT_EQ(reason("SMTP error from remote mail server after initial connection: 554 5.7.1 "
+                     "relay denied"),
+              "norelaying");
+}
+
+TEST(ClassifierStage, UnknownStageIsALoadError) {
+    try {
+        RuleTable::parse(R"({"schema": 1, "rules": [{"id": "x", "match": {"command": ["QUIT"]},
+            "type": "hard", "reason": "blocked", "cause": "policy", "action": "none",
+            "meaning": "m", "fix": "f", "examples": ["x"]}]})",
+                         "stage.json");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(),
+                     "stage.json:1:59: rules[0].match.command[0]: unknown SMTP stage \"QUIT\" "
+                     "(expected CONNECT, EHLO, HELO, STARTTLS, MAIL FROM, RCPT TO, DATA)");
+    }
 }
 
 }  // namespace

@@ -36,9 +36,10 @@ struct Rule {
     // Match: every constraint present must hold; a constraint on a code the reply lacks fails.
     std::vector<BasicCodePattern> basic;
     std::vector<EnhancedCodePattern> enhanced;
-    std::vector<std::string> text;  // RE2 patterns, case-insensitive; any one may match
-    std::string remote_host;        // RE2 pattern on the replying host (provider scope)
-    int priority = 0;               // tie-breaker among rules of equal specificity
+    std::vector<std::string> text;     // RE2 patterns, case-insensitive; any one may match
+    std::string remote_host;           // RE2 pattern on the replying host (provider scope)
+    std::vector<std::string> command;  // SMTP stages (Reply::smtp_command); any one may match
+    int priority = 0;                  // tie-breaker among rules of equal specificity
     // Outcome.
     std::string type;  // hard, soft, none, unknown
     std::string reason;
