@@ -199,7 +199,13 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             ++end;
         }
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
-        if (!first.empty() && first.front() == '#') first.erase(0, 1);
+        // qmail ends its sentence with the code: "Sorry, no mailbox here by that name.
+        // (#5.1.1)". A code that closes its line keeps the whole line as the reply.
+        if (trim(std::string_view(first).substr(std::min(first.size(), m.size())))
+                .find_first_not_of(")") == std::string_view::npos)
+            first = std::string(trim(lines[i]));
+        else if (!first.empty() && first.front() == '#')
+            first.erase(0, 1);
         std::string rest = join(lines, i + 1, end);
         if (!rest.empty()) first += " " + rest;
         return std::string(trim(first));

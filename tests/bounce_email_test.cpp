@@ -147,6 +147,22 @@ TEST(BounceEmail, QmailFormat) {
     EXPECT_EQ(e.original.message_id, "<q1@example.net>");
 }
 
+TEST(BounceEmail, QmailCodeClosingTheSentenceKeepsTheSentence) {
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\n\n"
+        "Hi. This is the qmail-send program at mx.example.org.\n"
+        "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+        "This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+        "<frank@example.invalid>:\n"
+        "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)\n\n"
+        "--- Below this line is a copy of the message.\n\n"
+        "Return-Path: <sender@example.net>\nTo: frank@example.invalid\nSubject: test\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)");
+}
+
 TEST(BounceEmail, EximFormatWithSeveralRecipients) {
     std::string email =
         "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
