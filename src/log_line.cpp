@@ -1354,6 +1354,10 @@ LogLineKind read_line(string_view line, State* state, std::vector<LogEvent>& eve
         return read_powermta(line, state, fields, sink);
     if ((is_digit(c) || c == '"') && looks_like_exchange_record(line))
         return read_exchange(line, state, fields, sink);
+    // After a PowerShell export's header (Get-MessageTrackingLog | Export-Csv) every quoted
+    // record is a tracking record, whatever its first column (the RunspaceId GUID).
+    if (c == '"' && state && state->have_exchange_header)
+        return read_exchange(line, state, fields, sink);
 
     if (is_digit(c)) {
         std::size_t stamp_end = 0;
