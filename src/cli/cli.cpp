@@ -415,10 +415,11 @@ class Diagnoser {
             if (!m_options.quiet)
                 std::fputs("Paste a bounce reply or email, then press Ctrl-D on a new line:\n",
                            stderr);
-            std::string pasted = read_stream(std::cin, "");
+            std::string pasted = read_all(std::cin);
             if (mode == InputMode::detect && detect_input_mode(pasted) == InputMode::lines) {
                 Result r = diagnose_reply(pasted, *m_plan.classifier);
                 r.input = name;
+                m_summary.add_input();
                 if (!r.diagnosed()) m_unexplained = true;
                 emit(std::move(r));
                 return;
@@ -439,10 +440,10 @@ class Diagnoser {
         flush_notes();
     }
 
-    static std::string read_stream(std::istream& in, std::string content) {
-        std::ostringstream rest;
-        rest << in.rdbuf();
-        return content + rest.str();
+    static std::string read_all(std::istream& in) {
+        std::ostringstream content;
+        content << in.rdbuf();
+        return content.str();
     }
 
     void report(const std::string& message) {
