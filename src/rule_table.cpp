@@ -242,6 +242,22 @@ class RuleFileReader {
         return rule;
     }
 
+    // Calls `read` on every element of match[key], a non-empty array, when present.
+    template <typename Read>
+    void read_code_patterns(const json& match, const JsonPath& mpath, const char* key,
+                            Read read) const {
+        if (!match.contains(key)) return;
+        JsonPath here = mpath;
+        here.push_back(std::string(key));
+        const json& list = match[key];
+        if (!list.is_array() || list.empty()) fail(here, "must be a non-empty array");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            JsonPath item = here;
+            item.push_back(i);
+            read(list[i], item);
+        }
+    }
+
     void read_match(const json& obj, const JsonPath& path, Rule& rule) const {
         JsonPath mpath = path;
         mpath.push_back(std::string("match"));
@@ -256,28 +272,12 @@ class RuleFileReader {
                 fail(here, "unknown field (expected basic, enhanced, text, remote_host, command)");
             }
         }
-        if (match.contains("basic")) {
-            JsonPath here = mpath;
-            here.push_back(std::string("basic"));
-            if (!match["basic"].is_array() || match["basic"].empty())
-                fail(here, "must be a non-empty array");
-            for (std::size_t i = 0; i < match["basic"].size(); ++i) {
-                JsonPath item = here;
-                item.push_back(i);
-                rule.basic.push_back(basic_pattern(match["basic"][i], item));
-            }
-        }
-        if (match.contains("enhanced")) {
-            JsonPath here = mpath;
-            here.push_back(std::string("enhanced"));
-            if (!match["enhanced"].is_array() || match["enhanced"].empty())
-                fail(here, "must be a non-empty array");
-            for (std::size_t i = 0; i < match["enhanced"].size(); ++i) {
-                JsonPath item = here;
-                item.push_back(i);
-                rule.enhanced.push_back(enhanced_pattern(match["enhanced"][i], item));
-            }
-        }
+        read_code_patterns(match, mpath, "basic", [&](const json& v, const JsonPath& at) {
+            rule.basic.push_back(basic_pattern(v, at));
+        });
+        read_code_patterns(match, mpath, "enhanced", [&](const json& v, const JsonPath& at) {
+            rule.enhanced.push_back(enhanced_pattern(v, at));
+        });
         rule.text = string_list(match, mpath, "text");
         rule.remote_host = string_field(match, mpath, "remote_host", false);
         rule.command = string_list(match, mpath, "command");

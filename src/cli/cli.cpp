@@ -367,17 +367,26 @@ class Diagnoser {
 
     // One file, results written as they come (bounded memory whatever the file's size).
     void stream_file(const std::string& path, InputMode mode) {
-        InputStats stats;
         try {
             InputFile file(path);
-            stats = diagnose_stream(file.fd(), path, mode, *m_plan.classifier, sink(),
-                                    m_progress.start(path));
+            stream_input(file.fd(), path, mode);
+        } catch (const Error& e) {
+            report(e.what());
+        }
+    }
+
+    // One open input, results written as they come; a read error is reported in its place.
+    void stream_input(int fd, const std::string& name, InputMode mode) {
+        InputStats stats;
+        try {
+            stats =
+                diagnose_stream(fd, name, mode, *m_plan.classifier, sink(), m_progress.start(name));
             m_progress.clear();
         } catch (const Error& e) {
             report(e.what());
             return;
         }
-        account(stats, path);
+        account(stats, name);
         flush_notes();
     }
 
@@ -427,17 +436,7 @@ class Diagnoser {
             account(diagnose_content(pasted, name, mode, *m_plan.classifier, sink()), name);
             return;
         }
-        InputStats stats;
-        try {
-            stats = diagnose_stream(STDIN_FILENO, name, mode, *m_plan.classifier, sink(),
-                                    m_progress.start(name));
-            m_progress.clear();
-        } catch (const Error& e) {
-            report(e.what());
-            return;
-        }
-        account(stats, name);
-        flush_notes();
+        stream_input(STDIN_FILENO, name, mode);
     }
 
     static std::string read_all(std::istream& in) {
