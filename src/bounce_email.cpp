@@ -388,6 +388,8 @@ BounceEmail read_email(std::string_view raw, int depth) {
                     }
                 }
             }
+            if (r.smtp_command.empty())
+                r.smtp_command = detail::transcript_command(text, r.recipient);
             if (r.diagnostic.empty()) r.diagnostic = detail::text_near(text, r.recipient);
             if (r.diagnostic.empty() && !r.original_recipient.empty())
                 r.diagnostic = detail::text_near(text, r.original_recipient);

@@ -9,6 +9,8 @@
 
 namespace bouncediag::detail {
 
+std::string stated_command(std::string_view text);
+
 namespace {
 
 re2::StringPiece piece(std::string_view s) {
@@ -354,7 +356,9 @@ class Reader {
                     r.diagnostic = r.diagnostic.empty() ? pre : r.diagnostic + " " + pre;
             }
             r.remote_mta = remote_of(b.lines);
-            r.smtp_command = smtp_command_of(join(b.lines, 0, b.lines.size()));
+            r.smtp_command = stated_command(join(b.lines, 0, b.lines.size()));
+            if (r.smtp_command.empty())
+                r.smtp_command = transcript_command(report_section(m_ctx.text), r.address);
             out.push_back(std::move(r));
         }
         return out;
@@ -474,29 +478,127 @@ std::string text_near(std::string_view text, std::string_view address) {
     return {};
 }
 
-std::string smtp_command_of(std::string_view text) {
+namespace {
+
+// The reply parser's spelling (Reply::smtp_command) of a command as reports name it.
+std::string command_name(std::string_view said) {
+    std::string c;
+    for (char ch : said) {
+        char l = (ch == '\n' || ch == '\t') ? ' ' : ascii_lower(ch);
+        if (l == ' ' && (c.empty() || c.back() == ' ')) continue;
+        c.push_back(l);
+    }
+    while (!c.empty() && c.back() == ' ') c.pop_back();
+    if (c.empty()) return {};
+    if (c.starts_with("rcpt")) return "RCPT TO";
+    if (c.starts_with("mail")) return "MAIL FROM";
+    if (c == "end of data" || c == "data") return "DATA";
+    if (c == "helo" || c == "ehlo" || c == "lhlo") return "EHLO";
+    if (c == "starttls") return "STARTTLS";
+    if (c == "initial connection" || c == "connect" || c == "greeting") return "CONNECT";
+    return {};
+}
+
+// One reply of an SMTP session transcript and the command it answers ("" when the transcript
+// does not show that command).
+struct TranscriptReply {
+    std::string_view line;          // the reply's first line, without "<<<"
+    std::string command;            // the command it answers, "" when not shown
+    std::string_view command_line;  // that command's line (">>> RCPT To:<a@b>"), if shown
+};
+
+// Pairs the replies of a Sendmail-style transcript (">>> command", "<<< reply") with their
+// commands. With pipelining (RFC 2920) the client sends MAIL, RCPT and DATA together and the
+// replies come back in the order the commands were sent, after the last one; Sendmail then
+// shows only that last command (">>> DATA") before all the replies. So within a run of
+// commands followed by replies, the replies are aligned from the end: the last reply answers
+// the last command shown, and surplus earlier replies answer commands the transcript did not
+// show (a "550 User unknown" before "503 Need RCPT" answered RCPT, not DATA).
+std::vector<TranscriptReply> read_transcript(std::string_view text) {
+    static const RE2 k_command("^\\s*>>>\\s*([A-Za-z]+(?:\\s+(?:TO|FROM))?)");
+    static const RE2 k_reply("^\\s*<<<\\s*([2-5][0-9][0-9])([ -]|$)");
+    std::vector<TranscriptReply> out;
+    std::vector<std::pair<std::string, std::string_view>> commands;
+    std::vector<TranscriptReply> replies;
+    auto flush = [&]() {
+        std::size_t shown = std::min(commands.size(), replies.size());
+        std::size_t unshown = replies.size() - shown;
+        for (std::size_t i = 0; i < replies.size(); ++i) {
+            if (i >= unshown) {
+                const auto& c = commands[commands.size() - shown + (i - unshown)];
+                replies[i].command = c.first;
+                replies[i].command_line = c.second;
+            }
+            out.push_back(std::move(replies[i]));
+        }
+        commands.clear();
+        replies.clear();
+    };
+    std::string previous_code;  // of a multi-line reply still open ("550-...")
+    for (std::string_view line : split_lines(text)) {
+        std::string word, code, sep;
+        if (RE2::PartialMatch(piece(line), k_command, &word)) {
+            if (!replies.empty()) flush();
+            commands.emplace_back(command_name(word), line);
+            previous_code.clear();
+        } else if (RE2::PartialMatch(piece(line), k_reply, &code, &sep)) {
+            // The lines of one multi-line reply ("550-...", "550 ...") are one reply.
+            if (previous_code != code)
+                replies.push_back({trim(line.substr(line.find("<<<") + 3)), {}, {}});
+            previous_code = sep == "-" ? code : std::string();
+        }
+    }
+    flush();
+    return out;
+}
+
+}  // namespace
+
+std::string stated_command(std::string_view text) {
     // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after end of
-    // data", qmail "most progress was RCPT TO response". Not Sendmail's ">>> DATA": with
-    // pipelining the RCPT replies arrive after DATA was sent.
+    // data", "SMTP error from remote server after RCPT command", qmail "most progress was
+    // RCPT TO response", DragonFly "did not like our RCPT TO".
     static const RE2 re(
         "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+)?|progress\\s+was\\s+|"
-        "error\\s+following\\s+)(rcpt\\s+to|mail\\s+from|end\\s+of\\s+data|data|helo|ehlo|lhlo|"
-        "initial\\s+connection|connect|greeting)\\b");
+        "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+)(rcpt\\s+to|rcpt(?:\\s+command)|"
+        "mail\\s+"
+        "from|end\\s+of\\s+data|data|helo|ehlo|lhlo|initial\\s+connection|connect|greeting)\\b");
     re2::StringPiece input = piece(text);
     std::string command, last;
-    // The last mention wins: a transcript walks through the commands in order.
+    // The last mention wins: a report walks through the commands in order.
     while (RE2::FindAndConsume(&input, re, &command)) last = command;
-    for (char& c : last) c = (c == '\n' || c == '\t') ? ' ' : ascii_lower(c);
-    last.erase(
-        std::unique(last.begin(), last.end(), [](char x, char y) { return x == ' ' && y == ' '; }),
-        last.end());
-    if (last.empty()) return {};
-    // The reply parser's spelling (Reply::smtp_command).
-    if (last == "rcpt to") return "RCPT TO";
-    if (last == "mail from") return "MAIL FROM";
-    if (last == "end of data" || last == "data") return "DATA";
-    if (last == "helo" || last == "ehlo" || last == "lhlo") return "EHLO";
-    return "CONNECT";
+    if (!last.empty()) return command_name(last);
+    // A section naming the command on its own line ("SMTP command" heading, then "DATA").
+    static const RE2 k_section(
+        "(?im)(?:^[-=\\s]*|[-=]{3,}\\s*)smtp command:?\\s+(rcpt\\s+to|mail\\s+from|data|helo|ehlo|"
+        "lhlo)\\b");
+    if (RE2::PartialMatch(piece(text), k_section, &command)) return command_name(command);
+    return {};
+}
+
+std::string smtp_command_of(std::string_view text) {
+    std::string stated = stated_command(text);
+    return stated.empty() ? transcript_command(text, {}) : stated;
+}
+
+std::string transcript_command(std::string_view text, std::string_view address) {
+    std::vector<TranscriptReply> replies = read_transcript(text);
+    auto names = [&](std::string_view line) {
+        return !address.empty() && ifind(line, address) != std::string_view::npos;
+    };
+    // The reply to the command that names the recipient ("RCPT To:<a@b>"), else the reply that
+    // names it, else the only failure reply of the transcript.
+    for (const TranscriptReply& r : replies)
+        if (names(r.command_line)) return r.command;
+    for (const TranscriptReply& r : replies)
+        if (names(r.line)) return r.command;
+    const TranscriptReply* failure = nullptr;
+    for (const TranscriptReply& r : replies) {
+        if (!r.line.starts_with('4') && !r.line.starts_with('5')) continue;
+        if (failure) return {};
+        failure = &r;
+    }
+    return failure ? failure->command : std::string();
 }
 
 std::string_view report_section(std::string_view text) {

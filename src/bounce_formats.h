@@ -18,9 +18,18 @@ struct TextRecipient {
 };
 
 // The SMTP command a report's text says a reply answered ("in reply to RCPT TO command",
-// "after end of data", ">>> DATA"), spelt as the reply parser does: "RCPT TO", "MAIL FROM",
-// "DATA", "EHLO" or "initial connection"; empty when the text does not say.
+// "after end of data", a ">>> DATA" transcript line), spelt as the reply parser does: "RCPT TO",
+// "MAIL FROM", "DATA", "EHLO", "STARTTLS" or "CONNECT"; empty when the text does not say.
 std::string smtp_command_of(std::string_view text);
+
+// The command the wording says ("in reply to ...", an "SMTP command" section), without reading
+// a transcript.
+std::string stated_command(std::string_view text);
+
+// The command that the transcript reply naming `address` answered (or, without one, the first
+// failure reply), pairing replies with commands as pipelining orders them; empty when the
+// text has no transcript or does not show that command.
+std::string transcript_command(std::string_view text, std::string_view address);
 
 // What the reader knows about the email besides the text.
 struct TextContext {

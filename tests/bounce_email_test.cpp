@@ -394,3 +394,91 @@ TEST(BounceEmail, SendmailServerReplyPrecedesTheSummaryLine) {
     EXPECT_EQ(e.recipients[1].diagnostic,
               "550 Host unknown (Authoritative answer from name server)");
 }
+
+namespace {
+
+// A Sendmail DSN with the given transcript lines (after "... while talking to ...:") for one
+// recipient whose Diagnostic-Code carries `reply`.
+std::string sendmail_dsn(const std::string& rcpt, const std::string& transcript,
+                         const std::string& reply) {
+    return "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+           "Subject: Returned mail: see transcript for details\n"
+           "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+           "--b\nContent-Type: text/plain\n\n"
+           "   ----- Transcript of session follows -----\n"
+           "... while talking to mx.example.com.:\n" +
+           transcript +
+           "\n--b\nContent-Type: message/delivery-status\n\n"
+           "Reporting-MTA: dns; mx.example.org\n\n"
+           "Final-Recipient: RFC822; " +
+           rcpt + "\nAction: failed\nStatus: 5.0.0\nDiagnostic-Code: SMTP; " + reply +
+           "\n\n--b--\n";
+}
+
+}  // namespace
+
+TEST(BounceEmail, TranscriptReplyAnsweringData) {
+    BounceEmail e = read_bounce_email(
+        sendmail_dsn("kim@example.com", ">>> DATA\n<<< 550 Unknown user kim@example.com\n",
+                     "550 Unknown user kim@example.com"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
+}
+
+TEST(BounceEmail, PipelinedTranscriptPairsRepliesFromTheEnd) {
+    // Pipelining: only ">>> DATA" is shown, but the 550 came before the 503 that answered DATA,
+    // so it answered the (unshown) RCPT TO.
+    BounceEmail e = read_bounce_email(sendmail_dsn(
+        "lee@example.com",
+        ">>> DATA\n<<< 550 5.1.1 <lee@example.com>... User unknown\n"
+        "550 5.1.1 <lee@example.com>... User unknown\n<<< 503 5.0.0 Need RCPT (recipient)\n",
+        "550 5.1.1 <lee@example.com>... User unknown"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_NE(e.recipients[0].smtp_command, "DATA");
+    // A multi-line reply is one reply: the DATA reply here is the only one.
+    e = read_bounce_email(sendmail_dsn("lee@example.com",
+                                       ">>> DATA\n<<< 550-5.7.1 Message refused by\n"
+                                       "<<< 550 5.7.1 the content filter\n",
+                                       "550 5.7.1 Message refused by the content filter"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
+}
+
+TEST(BounceEmail, TranscriptReplyToTheRecipientsOwnCommand) {
+    // Several sessions: the recipient's reply is the one to its own RCPT TO, not the first
+    // failure of the transcript.
+    std::string email =
+        "From: MAILER-DAEMON@old.example.org\nSubject: Returned mail: User unknown\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "While talking to a.example.com:\n>>> DATA\n<<< 550 Message refused\n"
+        "While talking to b.example.com:\n>>> RCPT To:<max@b.example.com>\n"
+        "<<< 550 Requested mailbox not found\n550 <max@b.example.com>... User unknown\n\n"
+        "   ----- Unsent message follows -----\n"
+        "From: sender@example.net\nTo: max@b.example.com\nSubject: hi\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "max@b.example.com");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+}
+
+TEST(BounceEmail, CommandNamedInItsOwnSectionOrWording) {
+    std::string email =
+        "From: MAILER-DAEMON@gw.example.org\nSubject: Undeliverable mail\n\n"
+        "Delivery to the following address failed.\nnina@example.com\n\n"
+        "-------server message\n550 No such user\n\n-------SMTP command\nDATA\n\n"
+        "-------original message\nFrom: sender@example.net\nTo: nina@example.com\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
+
+    for (const char* said : {"mx.example.com [192.0.2.1] did not like our RCPT TO:",
+                             "SMTP error from remote server after RCPT command:"}) {
+        email = std::string(
+                    "From: MAILER-DAEMON@gw.example.org\nSubject: Mail delivery failed\n\n"
+                    "Could not deliver mail to: <olga@example.com>\n") +
+                said + "\n550 5.1.1 <olga@example.com>: User unknown\n";
+        e = read_bounce_email(email);
+        ASSERT_EQ(e.recipients.size(), 1u) << said;
+        EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO") << said;
+    }
+}
