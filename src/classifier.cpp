@@ -1,12 +1,14 @@
 #include "bouncediag/classifier.h"
 
 #include <re2/re2.h>
-#include <re2/set.h>
 
 #include <algorithm>
+#include <deque>
 #include <mutex>
+#include <optional>
 
 #include "bouncediag/error.h"
+#include "prefilter.h"
 
 namespace bouncediag {
 namespace {
@@ -15,18 +17,7 @@ RE2::Options pattern_options() {
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
-    options.set_max_mem(64 << 20);
     return options;
-}
-
-// One rule's alternatives as a single pattern for the set: "(?:a)|(?:b)".
-std::string joined_pattern(const Rule& rule) {
-    std::string joined;
-    for (const std::string& p : rule.text) {
-        if (!joined.empty()) joined += '|';
-        joined += "(?:" + p + ")";
-    }
-    return joined;
 }
 
 // A reply's codes as numbers, split once per classification rather than once per rule.
@@ -66,110 +57,237 @@ bool codes_match(const Rule& rule, const ReplyCodes& codes) {
     return true;
 }
 
+bool command_matches(const Rule& rule, const Reply& reply) {
+    return rule.command.empty() || std::find(rule.command.begin(), rule.command.end(),
+                                             reply.smtp_command) != rule.command.end();
+}
+
+// A pattern compiled on first use, so a run compiles only the rules its replies reach.
+class LazyPattern {
+  public:
+    const RE2& get(const std::string& pattern) const {
+        std::call_once(m_once, [&] { m_re = std::make_unique<RE2>(pattern, pattern_options()); });
+        return *m_re;
+    }
+
+  private:
+    mutable std::once_flag m_once;
+    mutable std::unique_ptr<RE2> m_re;
+};
+
+// Per-thread buffers of best_match(), so classifying allocates nothing once warm.
+struct Scratch {
+    std::string folded;
+    std::vector<std::uint32_t> atoms;        // atoms found in the reply
+    std::vector<std::uint8_t> atom_found;    // per atom id
+    std::vector<std::uint32_t> patterns;     // candidate pattern ids
+    std::vector<std::uint8_t> pattern_seen;  // per pattern id
+};
+
+bool has_non_ascii(std::string_view text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+constexpr std::uint32_t k_no_pattern = ~std::uint32_t(0);
+
 }  // namespace
 
+// Finding the best rule: each text pattern has an id; the prefilter names the patterns whose
+// atoms the reply contains. Those, the patterns without atoms and the rules without text are
+// tried in precedence order, and the first rule whose every constraint holds wins. Patterns
+// run last, and only on the way down, so a reply usually runs one to three of them.
 struct Classifier::Impl {
+    struct Match {
+        std::uint32_t rule;
+        std::uint32_t pattern;  // k_no_pattern for a rule without text
+    };
+
     const RuleTable* table = nullptr;
-    RE2::Set text_set{pattern_options(), RE2::UNANCHORED};
-    std::vector<std::size_t> set_to_rule;  // set index -> rule index
-    // Per rule, compiled on first use (only the winning rule's evidence needs it).
-    mutable std::vector<std::unique_ptr<RE2>> rule_text;
-    std::unique_ptr<std::once_flag[]> rule_text_once;
-    std::vector<std::unique_ptr<RE2>> rule_host;  // per rule, null without remote_host
-    std::vector<int> specificity;                 // per rule
+    AtomIndex atoms;
+    // Per atom id, the patterns it makes candidates; per pattern id, the atoms it requires
+    // (both flattened: entries [start[i], start[i + 1]) of the list).
+    std::vector<std::vector<std::uint32_t>> triggers_by_atom;  // until finish_atoms()
+    std::vector<std::uint32_t> trigger_start, triggers;
+    std::vector<std::uint32_t> required_start{0}, required;
+    std::vector<std::uint32_t> rank;               // per rule: its place in precedence order
+    std::vector<std::uint32_t> pattern_rule;       // per pattern id: its rule
+    std::vector<const std::string*> pattern;       // per pattern id: its text
+    std::vector<std::uint32_t> always_tried;       // patterns without atoms
+    std::vector<std::uint32_t> tried_non_ascii;    // the same, for texts with a non-ASCII byte
+    std::vector<std::uint32_t> without_text;       // rules without text, by rank
+    std::unique_ptr<LazyPattern[]> text_patterns;  // per pattern id
+    std::unique_ptr<LazyPattern[]> host_patterns;  // per rule
+    std::deque<PatternPrefilter> computed;         // for rules loaded without their prefilters
 
-    // The indices of the text rules whose pattern matches `text`.
-    std::vector<int> matching_text_rules(std::string_view text) const {
-        std::vector<int> hits;
-        if (set_to_rule.empty()) return hits;
-        RE2::Set::ErrorInfo info;
-        if (!text_set.Match(text, &hits, &info) && info.kind != RE2::Set::kNoError) {
-            // The set's DFA ran out of memory on this text: test each rule on its own.
-            hits.clear();
-            for (std::size_t i = 0; i < set_to_rule.size(); ++i) {
-                if (RE2::PartialMatch(text, text_pattern(set_to_rule[i]))) hits.push_back(int(i));
-            }
-        }
-        for (int& h : hits) h = int(set_to_rule[std::size_t(h)]);
-        return hits;
-    }
-
-    const RE2& text_pattern(std::size_t rule_index) const {
-        std::call_once(rule_text_once[rule_index], [&] {
-            rule_text[rule_index] = std::make_unique<RE2>(
-                joined_pattern(table->rules()[rule_index]), pattern_options());
-        });
-        return *rule_text[rule_index];
-    }
+    const RE2& text_pattern(std::uint32_t id) const { return text_patterns[id].get(*pattern[id]); }
 
     bool host_matches(std::size_t rule_index, const Reply& reply) const {
-        const RE2* re = rule_host[rule_index].get();
-        return re == nullptr ||
-               (!reply.remote_host.empty() && RE2::PartialMatch(reply.remote_host, *re));
+        const Rule& rule = table->rules()[rule_index];
+        if (rule.remote_host.empty()) return true;
+        if (reply.remote_host.empty()) return false;
+        return RE2::PartialMatch(reply.remote_host,
+                                 host_patterns[rule_index].get(rule.remote_host));
+    }
+
+    // Every constraint of the rule but its text, cheapest first.
+    bool constraints_hold(std::size_t i, const Reply& reply, const ReplyCodes& codes,
+                          bool codes_only) const {
+        const Rule& rule = table->rules()[i];
+        if (codes_only && !rule.remote_host.empty()) return false;
+        return codes_match(rule, codes) && command_matches(rule, reply) && host_matches(i, reply);
+    }
+
+    bool text_matches(std::uint32_t id, const Reply& reply) const {
+        const RE2& re = text_pattern(id);
+        return re.ok() && RE2::PartialMatch(reply.text, re);
     }
 
     // Higher specificity wins, then higher priority, then the earlier rule.
-    bool better(std::size_t a, std::size_t b) const {
-        const auto& rules = table->rules();
-        if (specificity[a] != specificity[b]) return specificity[a] > specificity[b];
-        if (rules[a].priority != rules[b].priority) return rules[a].priority > rules[b].priority;
-        return a < b;
+    static std::vector<std::uint32_t> precedence_order(const std::vector<Rule>& rules) {
+        std::vector<int> specificity;
+        for (const Rule& rule : rules) specificity.push_back(rule.specificity());
+        std::vector<std::uint32_t> order(rules.size());
+        for (std::size_t i = 0; i < order.size(); ++i) order[i] = std::uint32_t(i);
+        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+            if (specificity[a] != specificity[b]) return specificity[a] > specificity[b];
+            return rules[a].priority > rules[b].priority;
+        });
+        return order;
+    }
+
+    void add_patterns(std::uint32_t rule_index) {
+        const Rule& rule = table->rules()[rule_index];
+        for (std::size_t k = 0; k < rule.text.size(); ++k) {
+            auto id = std::uint32_t(pattern.size());
+            pattern.push_back(&rule.text[k]);
+            pattern_rule.push_back(rule_index);
+            const PatternPrefilter* known =
+                rule.prefilters.size() == rule.text.size() ? &rule.prefilters[k] : nullptr;
+            if (known == nullptr) {
+                try {
+                    computed.push_back(prefilter_of(rule.text[k]));
+                } catch (const Error& e) {
+                    throw Error(rule.origin + ": rule \"" + rule.id + "\": match.text[" +
+                                std::to_string(k) + "]: " + e.what());
+                }
+            }
+            const PatternPrefilter& p = known ? *known : computed.back();
+            for (const std::string& atom : p.atoms) {
+                std::uint32_t a = atoms.intern(atom);
+                if (a >= triggers_by_atom.size()) triggers_by_atom.resize(a + 1);
+                triggers_by_atom[a].push_back(id);
+            }
+            if (!p.atoms.empty()) {
+                for (const std::string& atom : p.required) required.push_back(atoms.intern(atom));
+            }
+            required_start.push_back(std::uint32_t(required.size()));
+            if (p.atoms.empty()) (p.needs_non_ascii ? tried_non_ascii : always_tried).push_back(id);
+        }
+    }
+
+    void finish_atoms() {
+        atoms.finish();
+        triggers_by_atom.resize(atoms.size());
+        trigger_start.push_back(0);
+        for (const auto& list : triggers_by_atom) {
+            triggers.insert(triggers.end(), list.begin(), list.end());
+            trigger_start.push_back(std::uint32_t(triggers.size()));
+        }
+        triggers_by_atom.clear();
+    }
+
+    // Appends the patterns whose atoms the reply contains to scratch.patterns.
+    void find_candidates(const Reply& reply, Scratch& scratch) const {
+        fold_for_atoms(reply.text, scratch.folded);
+        scratch.atoms.clear();
+        atoms.find(scratch.folded, scratch.atoms, scratch.atom_found);
+        std::vector<std::uint8_t>& seen = scratch.pattern_seen;
+        if (seen.size() < pattern.size()) seen.resize(pattern.size(), 0);
+        for (std::uint32_t a : scratch.atoms) {
+            for (std::uint32_t k = trigger_start[a]; k < trigger_start[a + 1]; ++k) {
+                std::uint32_t id = triggers[k];
+                if (seen[id]) continue;
+                seen[id] = 1;
+                bool all_required = true;
+                for (std::uint32_t r = required_start[id]; r < required_start[id + 1]; ++r)
+                    all_required = all_required && scratch.atom_found[required[r]];
+                if (all_required) scratch.patterns.push_back(id);
+            }
+        }
+        for (std::uint32_t a : scratch.atoms) {
+            for (std::uint32_t k = trigger_start[a]; k < trigger_start[a + 1]; ++k)
+                seen[triggers[k]] = 0;
+        }
+        for (std::uint32_t a : scratch.atoms) scratch.atom_found[a] = 0;
+    }
+
+    std::optional<Match> best_match(const Reply& reply, bool codes_only) const {
+        thread_local Scratch scratch;
+        std::vector<std::uint32_t>& ids = scratch.patterns;
+        ids.clear();
+        if (!codes_only) {
+            find_candidates(reply, scratch);
+            ids.insert(ids.end(), always_tried.begin(), always_tried.end());
+            if (has_non_ascii(reply.text))
+                ids.insert(ids.end(), tried_non_ascii.begin(), tried_non_ascii.end());
+            std::sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) {
+                std::uint32_t ra = rank[pattern_rule[a]];
+                std::uint32_t rb = rank[pattern_rule[b]];
+                return ra != rb ? ra < rb : a < b;
+            });
+        }
+
+        // Both lists are in precedence order: walk them as one.
+        const ReplyCodes codes(reply);
+        std::size_t t = 0;
+        std::size_t w = 0;
+        while (t < ids.size() || w < without_text.size()) {
+            bool take_text = w == without_text.size() ||
+                             (t < ids.size() && rank[pattern_rule[ids[t]]] < rank[without_text[w]]);
+            if (!take_text) {
+                std::uint32_t i = without_text[w++];
+                if (constraints_hold(i, reply, codes, codes_only)) return Match{i, k_no_pattern};
+                continue;
+            }
+            // The rule's candidate patterns are next to each other, in their listed order.
+            std::uint32_t i = pattern_rule[ids[t]];
+            std::size_t end = t;
+            while (end < ids.size() && pattern_rule[ids[end]] == i) ++end;
+            if (constraints_hold(i, reply, codes, codes_only)) {
+                for (; t < end; ++t)
+                    if (text_matches(ids[t], reply)) return Match{i, ids[t]};
+            }
+            t = end;
+        }
+        return std::nullopt;
     }
 };
 
 Classifier::Classifier(const RuleTable& table) : m_impl(std::make_unique<Impl>()) {
-    m_impl->table = &table;
+    Impl& impl = *m_impl;
+    impl.table = &table;
     const auto& rules = table.rules();
-    m_impl->rule_text.resize(rules.size());
-    m_impl->rule_text_once = std::make_unique<std::once_flag[]>(rules.size());
-    m_impl->rule_host.resize(rules.size());
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-        const Rule& rule = rules[i];
-        m_impl->specificity.push_back(rule.specificity());
-        if (rule.is_text_rule()) {
-            std::string error;
-            if (m_impl->text_set.Add(joined_pattern(rule), &error) < 0) {
-                throw Error(rule.origin + ": rule \"" + rule.id +
-                            "\": invalid text pattern: " + error);
-            }
-            m_impl->set_to_rule.push_back(i);
-        }
-        if (!rule.remote_host.empty()) {
-            auto re = std::make_unique<RE2>(rule.remote_host, pattern_options());
-            if (!re->ok()) {
-                throw Error(rule.origin + ": rule \"" + rule.id +
-                            "\": invalid remote_host pattern: " + re->error());
-            }
-            m_impl->rule_host[i] = std::move(re);
+    impl.host_patterns = std::make_unique<LazyPattern[]>(rules.size());
+    impl.rank.resize(rules.size());
+    std::vector<std::uint32_t> order = Impl::precedence_order(rules);
+    for (std::size_t r = 0; r < order.size(); ++r) impl.rank[order[r]] = std::uint32_t(r);
+    for (std::uint32_t i : order) {
+        if (rules[i].is_text_rule()) {
+            impl.add_patterns(i);
+        } else {
+            impl.without_text.push_back(i);
         }
     }
-    if (!m_impl->set_to_rule.empty() && !m_impl->text_set.Compile()) {
-        throw Error("the rule table's text patterns are too large to compile together");
-    }
+    impl.text_patterns = std::make_unique<LazyPattern[]>(impl.pattern.size());
+    impl.finish_atoms();
 }
 
 Classifier::~Classifier() = default;
 
 const Rule* Classifier::best_rule(const Reply& reply, bool codes_only) const {
-    const auto& rules = m_impl->table->rules();
-    std::vector<char> text_hit(rules.size(), 0);
-    if (!codes_only) {
-        for (int i : m_impl->matching_text_rules(reply.text)) text_hit[std::size_t(i)] = 1;
-    }
-
-    const ReplyCodes codes(reply);
-    std::size_t best = rules.size();
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-        const Rule& rule = rules[i];
-        if (rule.is_text_rule() && !text_hit[i]) continue;
-        if (codes_only && !rule.remote_host.empty()) continue;
-        if (!codes_match(rule, codes) || !m_impl->host_matches(i, reply)) continue;
-        if (!rule.command.empty() && std::find(rule.command.begin(), rule.command.end(),
-                                               reply.smtp_command) == rule.command.end())
-            continue;
-        if (best == rules.size() || m_impl->better(i, best)) best = i;
-    }
-    return best == rules.size() ? nullptr : &rules[best];
+    std::optional<Impl::Match> m = m_impl->best_match(reply, codes_only);
+    return m ? &m_impl->table->rules()[m->rule] : nullptr;
 }
 
 namespace {
@@ -186,7 +304,8 @@ bool refused_after_data(const Reply& reply) {
 Diagnosis Classifier::classify(const Reply& reply) const {
     Diagnosis d;
     std::string_view code_type = reply.code_class_type();
-    const Rule* rule = best_rule(reply);
+    std::optional<Impl::Match> match = m_impl->best_match(reply, false);
+    const Rule* rule = match ? &m_impl->table->rules()[match->rule] : nullptr;
     if (rule == nullptr) {
         if (!code_type.empty()) d.type = std::string(code_type);
         return d;
@@ -219,11 +338,11 @@ Diagnosis Classifier::classify(const Reply& reply) const {
             "for a bounce that names the recipient (RCPT TO, status 5.1.1).";
     }
     if (d.action == "suppress" && d.type != "hard") d.action = "retry";
-    if (rule->is_text_rule()) {
-        const RE2& re = m_impl->text_pattern(std::size_t(rule - m_impl->table->rules().data()));
-        re2::StringPiece match;
-        if (re.Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &match, 1)) {
-            d.matched_text = std::string(match.data(), match.size());
+    if (match->pattern != k_no_pattern) {
+        re2::StringPiece span;
+        if (m_impl->text_pattern(match->pattern)
+                .Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &span, 1)) {
+            d.matched_text = std::string(span.data(), span.size());
         }
     }
     return d;

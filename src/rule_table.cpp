@@ -32,8 +32,8 @@ std::string pattern_problem(const std::string& pattern) {
     options.set_log_errors(false);
     RE2 re(pattern, options);
     if (!re.ok()) return "invalid pattern: " + re.error();
-    // Every pattern is compiled into one RE2::Set at start-up: a costly one slows every run
-    // (a bounded repeat like [\s\S]{0,300} alone is ~2,500 instructions).
+    // A costly pattern slows every reply that reaches it, first to compile, then to run (a
+    // bounded repeat like [\s\S]{0,300} alone is ~2,500 instructions).
     if (re.ProgramSize() > k_max_pattern_size) {
         return "pattern too costly (" + std::to_string(re.ProgramSize()) +
                " RE2 instructions, limit " + std::to_string(k_max_pattern_size) +
@@ -402,19 +402,17 @@ RuleTable RuleTable::load_file(const std::string& path) {
     return parse(content.str(), path);
 }
 
-const RuleTable& RuleTable::embedded() {
-    // Built once, on first use. Its patterns are not compiled here, only by the classifier: the
-    // build's `rules check` test has already checked them (embedded_checked()).
-    static const RuleTable table = embedded_files(false);
-    return table;
-}
-
 RuleTable RuleTable::embedded_files(bool check_patterns) {
     RuleTable all;
     for (const EmbeddedFile& file : embedded_rule_files()) {
         all.append(parse(file.content, std::string(file.name), check_patterns));
     }
     return all;
+}
+
+void RuleTable::reserve(std::size_t count) {
+    m_rules.reserve(count);
+    m_index.reserve(count);
 }
 
 void RuleTable::add(Rule rule) {

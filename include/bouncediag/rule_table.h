@@ -31,6 +31,18 @@ struct EnhancedCodePattern {
     int specificity() const;
 };
 
+// What a text pattern needs to be worth running on a reply (src/prefilter.h).
+struct PatternPrefilter {
+    // Lowercase strings of at least 3 bytes, one of which occurs in the folded form
+    // (fold_for_atoms) of every text the pattern matches. Empty: no such list exists.
+    std::vector<std::string> atoms;
+    // Atoms that every text the pattern matches contains (each alone suffices as `atoms`).
+    std::vector<std::string> required;
+    // Without atoms: every text the pattern matches has a byte >= 0x80 (the pattern needs a
+    // non-ASCII letter, e.g. Cyrillic, whose case variants an atom cannot express).
+    bool needs_non_ascii = false;
+};
+
 struct Rule {
     std::string id;
     // Match: every constraint present must hold; a constraint on a code the reply lacks fails.
@@ -51,6 +63,9 @@ struct Rule {
     std::string blocklist;
     std::vector<std::string> examples;  // replies this rule must classify (checked by rules check)
     std::string origin;                 // "FILE:LINE:COL" of the rule, for messages
+    // The prefilter of each text pattern, once known: computed at build time for the
+    // embedded table, else by the classifier.
+    std::vector<PatternPrefilter> prefilters;
 
     bool is_text_rule() const { return !text.empty(); }
     // Precedence: text beats codes; exact enhanced beats wildcard; then priority (docs/rules.md).
@@ -65,7 +80,8 @@ class RuleTable {
                            bool check_patterns = true);
     // Reads and parses a file from disk.
     static RuleTable load_file(const std::string& path);
-    // The table embedded in the binary (all data/rules/*.json), loaded once.
+    // The table embedded in the binary (all data/rules/*.json, compiled into static data at
+    // build time: src/embedded/embedded_table.cpp), built once on first use.
     static const RuleTable& embedded();
     // The embedded files parsed anew, optionally with every pattern checked (rules check).
     static RuleTable embedded_files(bool check_patterns);
@@ -82,6 +98,8 @@ class RuleTable {
     std::vector<std::string> pattern_problems() const;
     // Adds one rule at the end (the caller checks its id is new).
     void add(Rule rule);
+    // Makes room for `count` rules.
+    void reserve(std::size_t count);
 
   private:
     std::vector<Rule> m_rules;
