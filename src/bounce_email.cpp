@@ -100,6 +100,13 @@ void read_dsn_paragraph(std::string_view paragraph, Dsn& dsn) {
         } else if (name == "diagnostic-code") {
             cur->diagnostic = strip_type(f.value);
             cur->has_diagnostic_field = true;
+            // "X-Unix; 71", "x-unix; procmail: Couldn't create ...": a local delivery program
+            // failed (RFC 3464 section 2.3.6 diagnostic-type). Keep the type: it is the one
+            // thing that says the text is not an SMTP server's reply.
+            std::string unfolded = mime::unfold(f.value);
+            if (istarts_with(trim(unfolded), "x-unix") && !cur->diagnostic.empty() &&
+                trim(unfolded).size() > cur->diagnostic.size())
+                cur->diagnostic = "X-Unix; " + cur->diagnostic;
         } else if (name == "remote-mta") {
             cur->remote_mta = strip_type(f.value);
         } else if (name == "last-attempt-date") {

@@ -315,6 +315,18 @@ LineParse parse_line(std::string_view raw) {
         }
     }
     std::string text(trim(line.substr(text_from)));
+    if (basic && basic->begin > 0 && out.enhanced_code.empty()) {
+        // An enhanced code leading the line, the basic code quoted later (Amazon SES: "5.3.0 -
+        // Other mail system problem 550-'Unknown user ...'"): the leading code is the reply's,
+        // and the words between the two codes belong to the text.
+        std::size_t n = enhanced_code_length(line, 0);
+        if (n != 0 && line[0] != '2') {
+            out.enhanced_code = std::string(line.substr(0, n));
+            std::size_t end = basic->end;
+            if (end < line.size() && line[end] == '-') ++end;  // "550-'...'"
+            text = remove_span(line.substr(n), basic->begin - n, end - n);
+        }
+    }
     while (!text.empty() && (text.front() == '-' || text.front() == ':'))
         text = std::string(trim(std::string_view(text).substr(1)));
     if (out.enhanced_code.empty()) {
@@ -334,6 +346,20 @@ LineParse parse_line(std::string_view raw) {
         text = strip_repeated_codes(std::move(text), out.basic_code, out.enhanced_code);
     out.text = std::move(text);
     return out;
+}
+
+// An MTA's expiry notice that quotes the remote server's last reply in angle brackets at its
+// end (Amazon SES and WorkMail: "554 4.4.7 Message expired: unable to deliver in 840
+// minutes.<421 4.4.2 Connection timed out>"): the quoted reply's codes say what went wrong.
+void adopt_quoted_reply(Reply& reply) {
+    std::string_view text = reply.text;
+    if (text.empty() || text.back() != '>') return;
+    std::size_t open = text.rfind('<');
+    if (open == std::string_view::npos || open == 0) return;
+    LineParse inner = parse_line(text.substr(open + 1, text.size() - open - 2));
+    if (!inner.starts_with_code || inner.basic_code < 400 || inner.enhanced_code.empty()) return;
+    reply.basic_code = inner.basic_code;
+    reply.enhanced_code = inner.enhanced_code;
 }
 
 std::vector<std::string_view> split_lines(std::string_view input) {
@@ -401,6 +427,7 @@ Reply parse_reply(std::string_view input) {
     }
     strip_command_trailer(text, reply.smtp_command);
     reply.text = std::move(text);
+    adopt_quoted_reply(reply);
     if (reply.wrapper.empty()) reply.wrapper = "bare";
     if (reply.basic_code != 0 && !reply.enhanced_code.empty()) {
         reply.codes_inconsistent = reply.basic_code / 100 != reply.enhanced_code[0] - '0';

@@ -482,3 +482,18 @@ TEST(BounceEmail, CommandNamedInItsOwnSectionOrWording) {
         EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO") << said;
     }
 }
+
+TEST(BounceEmail, XUnixDiagnosticKeepsItsType) {
+    // A local delivery program's exit status is no SMTP reply: "255" must not read as a code.
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Returned mail: see transcript for details\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\nThe following addresses had permanent fatal errors\n"
+        "\"|/usr/local/bin/deliver.sh\"\n    (reason: 255)\n\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: RFC822; pat@example.org\nAction: failed\nStatus: 5.0.0\n"
+        "Diagnostic-Code: X-Unix; 255\n\n--b--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "X-Unix; 255");
+}

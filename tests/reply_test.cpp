@@ -107,7 +107,23 @@ INSTANTIATE_TEST_SUITE_P(
         ReplyCase{"connect to mx.example.com[192.0.2.1]:25: Connection timed out", 0, "",
                   "connect to mx.example.com[192.0.2.1]:25: Connection timed out"},
         ReplyCase{"relay=mx.example.com[192.0.2.1]:465, status=deferred", 0, "",
-                  "relay=mx.example.com[192.0.2.1]:465, status=deferred"}));
+                  "relay=mx.example.com[192.0.2.1]:465, status=deferred"},
+        // Amazon SES: its own enhanced code first, the remote's basic code quoted after it.
+        ReplyCase{"5.3.0 - Other mail system problem 550-'Unknown user jane@example.jp' "
+                  "(delivery attempts: 0)",
+                  550, "5.3.0",
+                  "Other mail system problem 'Unknown user jane@example.jp' (delivery attempts: "
+                  "0)"},
+        // An expiry notice quoting the remote's last reply: the quoted codes tell why.
+        ReplyCase{"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 "
+                  "Connection timed out>",
+                  421, "4.4.2",
+                  "Message expired: unable to deliver in 840 minutes.<421 4.4.2 Connection timed "
+                  "out>"},
+        ReplyCase{"550 5.1.1 <jane@example.com>: User unknown", 550, "5.1.1",
+                  "<jane@example.com>: User unknown"},
+        // A Diagnostic-Code of type X-Unix: an exit status is not a reply code.
+        ReplyCase{"X-Unix; 255", 0, "", "X-Unix; 255"}));
 
 // Garbage never yields a code and never throws.
 INSTANTIATE_TEST_SUITE_P(
