@@ -13,6 +13,12 @@ std::string stated_command(std::string_view text);
 
 namespace {
 
+std::string to_lower_copy(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = ascii_lower(c);
+    return out;
+}
+
 re2::StringPiece piece(std::string_view s) {
     return re2::StringPiece(s.data(), s.size());
 }
@@ -217,6 +223,25 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
     return all;
 }
 
+// qmail appends "I'm not going to try again; this message has been in the queue too long." to
+// the last reply when a message outlived its queue lifetime. After a temporary failure (a
+// timeout, a 4xx reply) that is the verdict: the retries ran out. After a permanent reply
+// (5xx, 5.x.x) the reply says why, so the sentence is dropped. `storage` keeps the rewritten
+// text the returned lines point into.
+std::vector<std::string_view> drop_give_up(const std::vector<std::string_view>& lines,
+                                           std::string& storage) {
+    static const RE2 k_give_up(
+        "(?i)I'm not going to try "
+        "again;\\s+this\\s+message\\s+has\\s+been\\s+in\\s+the\\s+queue\\s+"
+        "too\\s+long\\.?");
+    for (std::string_view l : lines) storage.append(l).push_back('\n');
+    if (!RE2::Replace(&storage, k_give_up, "\n")) return lines;
+    static const RE2 k_permanent(
+        "(?:^|[^0-9A-Za-z.#/=-])(?:5[0-9][0-9](?:[ ,:-]|$)|#?5\\.[0-9]{1,3}\\.[0-9]{1,3})");
+    if (!RE2::PartialMatch(storage, k_permanent)) return lines;
+    return split_lines(storage);
+}
+
 std::string remote_of(const std::vector<std::string_view>& lines) {
     for (std::string_view l : lines) {
         std::string host;
@@ -348,7 +373,9 @@ class Reader {
         for (Block& b : blocks) {
             TextRecipient r;
             r.address = b.address;
-            r.diagnostic = diagnostic_of(b.lines);
+            std::string without_give_up;
+            std::vector<std::string_view> reason_lines = drop_give_up(b.lines, without_give_up);
+            r.diagnostic = diagnostic_of(reason_lines);
             if (r.diagnostic.empty() || !RE2::PartialMatch(piece(r.diagnostic), code_re())) {
                 // The reason is sometimes stated once, before the list of addresses.
                 std::string pre = diagnostic_of(preamble);
@@ -573,6 +600,21 @@ std::string stated_command(std::string_view text) {
         "(?im)(?:^[-=\\s]*|[-=]{3,}\\s*)smtp command:?\\s+(rcpt\\s+to|mail\\s+from|data|helo|ehlo|"
         "lhlo)\\b");
     if (RE2::PartialMatch(piece(text), k_section, &command)) return command_name(command);
+    // qmail-remote names the stage in its own sentences: "Connected to 192.0.2.1 but greeting
+    // failed.", "... but my name was rejected." (HELO), "... but sender was rejected.", "mx
+    // does not like recipient.", "mx failed on DATA command.", "mx failed after I sent the
+    // message."
+    static const RE2 k_qmail(
+        "(?i)(but greeting failed|but my name was rejected|but sender was rejected|does not "
+        "like recipient|failed on DATA command|failed after I sent the message)");
+    if (RE2::PartialMatch(piece(text), k_qmail, &command)) {
+        std::string c = to_lower_copy(command);
+        if (c.find("greeting") != std::string::npos) return "CONNECT";
+        if (c.find("name") != std::string::npos) return "EHLO";
+        if (c.find("sender") != std::string::npos) return "MAIL FROM";
+        if (c.find("recipient") != std::string::npos) return "RCPT TO";
+        return "DATA";
+    }
     return {};
 }
 

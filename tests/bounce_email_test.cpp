@@ -497,3 +497,56 @@ TEST(BounceEmail, XUnixDiagnosticKeepsItsType) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].diagnostic, "X-Unix; 255");
 }
+
+namespace {
+
+std::string qmail_bounce(const std::string& rcpt, const std::string& body) {
+    return "From: MAILER-DAEMON@mx.example.org\nSubject: failure notice\n\n"
+           "Hi. This is the qmail-send program at mx.example.org.\n"
+           "I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+           "This is a permanent error; I've given up. Sorry it didn't work out.\n\n<" +
+           rcpt + ">:\n" + body +
+           "\n--- Below this line is a copy of the message.\n\n"
+           "Return-Path: <sender@example.net>\nTo: " +
+           rcpt + "\nSubject: test\n\nbody\n";
+}
+
+}  // namespace
+
+TEST(BounceEmail, QmailNamesTheStageInItsSentences) {
+    struct Case {
+        const char* sentence;
+        const char* command;
+    } cases[] = {
+        {"Connected to 192.0.2.2 but greeting failed.", "CONNECT"},
+        {"Connected to 192.0.2.2 but my name was rejected.", "EHLO"},
+        {"Connected to 192.0.2.2 but sender was rejected.", "MAIL FROM"},
+        {"192.0.2.2 does not like recipient.", "RCPT TO"},
+        {"192.0.2.2 failed on DATA command.", "DATA"},
+        {"192.0.2.2 failed after I sent the message.", "DATA"},
+    };
+    for (const Case& c : cases) {
+        BounceEmail e = read_bounce_email(
+            qmail_bounce("quinn@example.com",
+                         std::string(c.sentence) + "\nRemote host said: 554 5.7.1 Refused\n"));
+        ASSERT_EQ(e.recipients.size(), 1u) << c.sentence;
+        EXPECT_EQ(e.recipients[0].smtp_command, c.command) << c.sentence;
+    }
+}
+
+TEST(BounceEmail, QmailQueueLifetimeNoteAfterAPermanentReply) {
+    // After a permanent reply the reply says why; after temporary failures the expiry does.
+    BounceEmail e = read_bounce_email(
+        qmail_bounce("ruth@example.com",
+                     "Connected to 192.0.2.2 but my name was rejected.\n"
+                     "Remote host said: 501 5.0.0 Invalid domain name\n"
+                     "I'm not going to try again; this message has been in the queue too long.\n"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "501 5.0.0 Invalid domain name");
+    e = read_bounce_email(
+        qmail_bounce("ruth@example.com",
+                     "Connection to 192.0.2.2 timed out\n"
+                     "I'm not going to try again; this message has been in the queue too long.\n"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_NE(e.recipients[0].diagnostic.find("not going to try again"), std::string::npos);
+}
