@@ -405,6 +405,24 @@ BounceEmail read_email(std::string_view raw, int depth) {
         }
         if (!result.recipients.empty()) return result;
 
+        // Notices of the fml mailing-list server (X-MLServer: fml ...): its first paragraph is
+        // the reason ("You are not a member of this mailing list <list@...>.", "Duplicated
+        // Message-ID in <list@...>."), and the address it names is the list that refused.
+        if (istarts_with(trim(msg.headers.get("X-MLServer")), "fml")) {
+            std::string_view body = trim(text);
+            std::string_view first = body.substr(0, std::min(body.find("\n\n"), body.size()));
+            BounceRecipient r;
+            r.format = "fml";
+            r.recipient = clean_address(first);
+            if (r.recipient.empty()) r.recipient = clean_address(msg.headers.get("To"));
+            r.diagnostic = mime::unfold(first);
+            r.dsn_action = "failed";
+            if (!r.recipient.empty() && !r.diagnostic.empty()) {
+                result.recipients.push_back(std::move(r));
+                return result;
+            }
+        }
+
         // MTA-specific human-readable formats.
         bool is_report = msg.content_type.type == "multipart/report" ||
                          msg.headers.has("X-Failed-Recipients") ||

@@ -550,3 +550,18 @@ TEST(BounceEmail, QmailQueueLifetimeNoteAfterAPermanentReply) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_NE(e.recipients[0].diagnostic.find("not going to try again"), std::string::npos);
 }
+
+TEST(BounceEmail, FmlMailingListNotice) {
+    std::string email =
+        "From: list-admin@example.org\nTo: sam@example.net\n"
+        "Subject: You sam@example.net are not member (team ML)\n"
+        "X-MLServer: fml [fml 4.0.3 release]\n\n"
+        "You are not a member of this mailing list <team@example.org>.\n\n"
+        "If you know the general guide of this list, please send mail to\n\n"
+        "\tteam-ctl@example.org\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "team@example.org");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "You are not a member of this mailing list <team@example.org>.");
+}
