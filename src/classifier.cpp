@@ -101,6 +101,7 @@ struct Classifier::Impl {
     struct Match {
         std::uint32_t rule;
         std::uint32_t pattern;  // k_no_pattern for a rule without text
+        std::string_view span;  // what the pattern matched in the reply's text
     };
 
     const RuleTable* table = nullptr;
@@ -138,9 +139,14 @@ struct Classifier::Impl {
         return codes_match(rule, codes) && command_matches(rule, reply) && host_matches(i, reply);
     }
 
-    bool text_matches(std::uint32_t id, const Reply& reply) const {
+    // Whether the pattern matches the reply's text, and where (one search does both).
+    bool text_matches(std::uint32_t id, const Reply& reply, std::string_view& span) const {
         const RE2& re = text_pattern(id);
-        return re.ok() && RE2::PartialMatch(reply.text, re);
+        re2::StringPiece found;
+        if (!re.ok() || !re.Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &found, 1))
+            return false;
+        span = std::string_view(found.data(), found.size());
+        return true;
     }
 
     // Higher specificity wins, then higher priority, then the earlier rule.
@@ -247,7 +253,8 @@ struct Classifier::Impl {
                              (t < ids.size() && rank[pattern_rule[ids[t]]] < rank[without_text[w]]);
             if (!take_text) {
                 std::uint32_t i = without_text[w++];
-                if (constraints_hold(i, reply, codes, codes_only)) return Match{i, k_no_pattern};
+                if (constraints_hold(i, reply, codes, codes_only))
+                    return Match{i, k_no_pattern, {}};
                 continue;
             }
             // The rule's candidate patterns are next to each other, in their listed order.
@@ -255,8 +262,9 @@ struct Classifier::Impl {
             std::size_t end = t;
             while (end < ids.size() && pattern_rule[ids[end]] == i) ++end;
             if (constraints_hold(i, reply, codes, codes_only)) {
+                std::string_view span;
                 for (; t < end; ++t)
-                    if (text_matches(ids[t], reply)) return Match{i, ids[t]};
+                    if (text_matches(ids[t], reply, span)) return Match{i, ids[t], span};
             }
             t = end;
         }
@@ -338,13 +346,7 @@ Diagnosis Classifier::classify(const Reply& reply) const {
             "for a bounce that names the recipient (RCPT TO, status 5.1.1).";
     }
     if (d.action == "suppress" && d.type != "hard") d.action = "retry";
-    if (match->pattern != k_no_pattern) {
-        re2::StringPiece span;
-        if (m_impl->text_pattern(match->pattern)
-                .Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &span, 1)) {
-            d.matched_text = std::string(span.data(), span.size());
-        }
-    }
+    if (match->pattern != k_no_pattern) d.matched_text = std::string(match->span);
     return d;
 }
 

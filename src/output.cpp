@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <variant>
 
 #include "bouncediag/error.h"
@@ -111,23 +110,139 @@ std::string_view type_title(std::string_view type) {
     return "Not recognised";
 }
 
+// RFC 8259 section 7: quotation mark, reverse solidus and control characters are escaped.
+void append_json_ascii(std::string& out, char c) {
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            return;
+        case '\\':
+            out += "\\\\";
+            return;
+        case '\b':
+            out += "\\b";
+            return;
+        case '\f':
+            out += "\\f";
+            return;
+        case '\n':
+            out += "\\n";
+            return;
+        case '\r':
+            out += "\\r";
+            return;
+        case '\t':
+            out += "\\t";
+            return;
+        default:
+            break;
+    }
+    if (static_cast<unsigned char>(c) < 0x20) {
+        out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+    } else {
+        out += c;
+    }
+}
+
+// The valid range of the byte after `lead` in a UTF-8 sequence (RFC 3629 section 4: no
+// overlong forms, no surrogates, nothing above U+10FFFF); later bytes are 80..BF.
+std::pair<unsigned char, unsigned char> second_byte_range(unsigned char lead) {
+    if (lead == 0xE0) return {0xA0, 0xBF};
+    if (lead == 0xED) return {0x80, 0x9F};
+    if (lead == 0xF0) return {0x90, 0xBF};
+    if (lead == 0xF4) return {0x80, 0x8F};
+    return {0x80, 0xBF};
+}
+
+std::size_t utf8_length_of_lead(unsigned char lead) {
+    if (lead >= 0xC2 && lead <= 0xDF) return 2;
+    if (lead >= 0xE0 && lead <= 0xEF) return 3;
+    if (lead >= 0xF0 && lead <= 0xF4) return 4;
+    return 0;
+}
+
+// How many bytes of `s` from `i` form a valid sequence, or how many precede the byte that
+// breaks it (at least 1); `valid` says which.
+std::size_t utf8_scan(std::string_view s, std::size_t i, bool& valid) {
+    auto lead = static_cast<unsigned char>(s[i]);
+    std::size_t length = utf8_length_of_lead(lead);
+    valid = false;
+    if (length == 0) return 1;
+    for (std::size_t k = 1; k < length; ++k) {
+        if (i + k >= s.size()) return s.size() - i;  // cut short: the rest goes
+        auto c = static_cast<unsigned char>(s[i + k]);
+        auto [low, high] =
+            k == 1 ? second_byte_range(lead) : std::pair<unsigned char, unsigned char>{0x80, 0xBF};
+        if (c < low || c > high) return k;
+    }
+    valid = true;
+    return length;
+}
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    bool valid = false;
+    std::size_t n = utf8_scan(s, i, valid);
+    return valid ? n : 0;
+}
+
+std::size_t utf8_broken_prefix(std::string_view s, std::size_t i) {
+    bool valid = false;
+    return utf8_scan(s, i, valid);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+    out += '"';
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x80) {
+            append_json_ascii(out, char(c));
+            ++i;
+            continue;
+        }
+        std::size_t valid = utf8_sequence_length(s, i);
+        if (valid > 0) {
+            out.append(s.substr(i, valid));
+            i += valid;
+            continue;
+        }
+        // Invalid UTF-8 becomes U+FFFD, as nlohmann::json's "replace" handler wrote it before
+        // (JSON lines must stay valid UTF-8): a bad lead byte is skipped; a sequence broken by
+        // a later byte is dropped and that byte read again, since it may start a new one.
+        out += "\xEF\xBF\xBD";
+        i += utf8_broken_prefix(s, i);
+    }
+    out += '"';
+}
+
 }  // namespace
 
+// Written by hand rather than through nlohmann::json: building and dumping a JSON object per
+// result was ~35 % of the time of a log run.
 std::string format_json(const Result& result) {
-    nlohmann::ordered_json obj = nlohmann::ordered_json::object();
+    std::string out;
+    out.reserve(1024);
+    out += '{';
+    bool first = true;
     for (const Field& f : fields()) {
+        if (!first) out += ',';
+        first = false;
+        out += '"';
+        out += f.name;
+        out += "\":";
         Value v = f.get(result);
         if (std::holds_alternative<std::monostate>(v)) {
-            obj[f.name] = nullptr;
+            out += "null";
         } else if (const bool* b = std::get_if<bool>(&v)) {
-            obj[f.name] = *b;
+            out += *b ? "true" : "false";
         } else if (const long long* n = std::get_if<long long>(&v)) {
-            obj[f.name] = *n;
+            out += std::to_string(*n);
         } else {
-            obj[f.name] = std::string(std::get<std::string_view>(v));
+            append_json_string(out, std::get<std::string_view>(v));
         }
     }
-    return obj.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+    out += '}';
+    return out;
 }
 
 const std::vector<std::string>& tsv_field_names() {

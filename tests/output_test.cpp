@@ -1,0 +1,85 @@
+// JSON lines output: written by hand, it must stay valid JSON and valid UTF-8, byte for byte
+// what nlohmann::json wrote before (scripts and golden files compare output exactly).
+#include "bouncediag/output.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "bouncediag/diagnose.h"
+
+namespace bouncediag {
+namespace {
+
+// What nlohmann::json writes for one string (the former implementation).
+std::string nlohmann_string(const std::string& s) {
+    return nlohmann::ordered_json(s).dump(-1, ' ', false,
+                                          nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// format_json's rendering of `s`, taken from the "text" field of a result.
+std::string our_string(const std::string& s) {
+    Result r;
+    r.reply.text = s;
+    std::string json = format_json(r);
+    std::size_t start = json.find("\"text\":") + 7;
+    std::size_t end = json.find(",\"type\":", start);
+    return json.substr(start, end - start);
+}
+
+TEST(JsonOutput, EscapesLikeRfc8259) {
+    EXPECT_EQ(our_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    EXPECT_EQ(our_string("tab\there\nnew\r\x01\x1f"), "\"tab\\there\\nnew\\r\\u0001\\u001f\"");
+    EXPECT_EQ(our_string("caf\xC3\xA9 \xF0\x9F\x93\xA7"), "\"caf\xC3\xA9 \xF0\x9F\x93\xA7\"");
+}
+
+TEST(JsonOutput, InvalidUtf8BecomesReplacementCharacters) {
+    const std::string fffd = "\xEF\xBF\xBD";
+    EXPECT_EQ(our_string("\xFF"), "\"" + fffd + "\"");
+    // An overlong lead-in: E0 must be followed by A0..BF, so 80 starts again (and is bad too).
+    EXPECT_EQ(our_string("\xE0\x80"), "\"" + fffd + fffd + "\"");
+    // A sequence cut by a good ASCII byte keeps that byte.
+    EXPECT_EQ(our_string("\xE2\x82x"), "\"" + fffd + "x\"");
+    // Cut short at the end of the text: one replacement.
+    EXPECT_EQ(our_string("ok\xE2\x82"), "\"ok" + fffd + "\"");
+    // UTF-16 surrogates are not UTF-8.
+    EXPECT_EQ(our_string("\xED\xA0\x80"), "\"" + fffd + fffd + fffd + "\"");
+}
+
+TEST(JsonOutput, SameBytesAsNlohmannOnRandomText) {
+    std::mt19937 random(20261127);
+    // Mostly bytes that matter: ASCII controls, quotes, UTF-8 leads and continuations.
+    const std::string alphabet = std::string("aZ \"\\\t\n\x01\x7f", 10) +
+                                 "\x80\xBF\xC2\xDF\xE0\xED\xEF\xF0\xF4\xF5\xFF\xA0\x8F\x90\x9F";
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        std::size_t length = 1 + random() % 12;  // (an empty field is null)
+        for (std::size_t k = 0; k < length; ++k) s += alphabet[random() % alphabet.size()];
+        ASSERT_EQ(our_string(s), nlohmann_string(s)) << "input bytes: " << testing::PrintToString(s);
+    }
+}
+
+TEST(JsonOutput, ResultIsOneValidObjectInFieldOrder) {
+    Result r;
+    r.input = "bounces.log";
+    r.line = 12;
+    r.reply.basic_code = 550;
+    r.reply.enhanced_code = "5.1.1";
+    r.reply.text = "User unknown";
+    r.reply.codes_inconsistent = false;
+    r.diagnosis.type = "hard";
+    std::string json = format_json(r);
+    ASSERT_TRUE(nlohmann::json::accept(json)) << json;
+    auto parsed = nlohmann::ordered_json::parse(json);
+    EXPECT_EQ(parsed.begin().key(), "input");
+    EXPECT_EQ(parsed["line"], 12);
+    EXPECT_TRUE(parsed["message"].is_null());
+    EXPECT_EQ(parsed["basic_code"], 550);
+    EXPECT_EQ(parsed["codes_inconsistent"], false);
+    EXPECT_EQ(parsed["type"], "hard");
+    EXPECT_EQ(json.find(' ', json.find("\"recipient\"")), json.find("User unknown") + 4);
+}
+
+}  // namespace
+}  // namespace bouncediag
