@@ -190,10 +190,22 @@ std::size_t utf8_broken_prefix(std::string_view s, std::size_t i) {
     return utf8_scan(s, i, valid);
 }
 
+// ASCII that JSON strings hold as it is.
+bool is_plain_json_byte(unsigned char c) {
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
 void append_json_string(std::string& out, std::string_view s) {
     out += '"';
     std::size_t i = 0;
     while (i < s.size()) {
+        // Plain ASCII goes out in runs (the common case: a whole reply).
+        std::size_t plain = i;
+        while (plain < s.size() && is_plain_json_byte(static_cast<unsigned char>(s[plain])))
+            ++plain;
+        out.append(s.data() + i, plain - i);
+        i = plain;
+        if (i == s.size()) break;
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             append_json_ascii(out, char(c));

@@ -140,10 +140,13 @@ void fold_for_atoms(std::string_view text, std::string& out) {
     }
 }
 
-std::size_t AtomIndex::bucket_of(const char* three_bytes) {
+std::uint32_t AtomIndex::key_of(const char* three_bytes) {
     auto b = [&](int i) { return std::uint32_t(static_cast<unsigned char>(three_bytes[i])); };
-    std::uint32_t key = b(0) | (b(1) << 8) | (b(2) << 16);
-    return (key * 2654435761u) >> (32 - 12);
+    return b(0) | (b(1) << 8) | (b(2) << 16);
+}
+
+std::size_t AtomIndex::bucket_of(std::uint32_t key) {
+    return (key * 2654435761u) >> (32 - k_bucket_bits);
 }
 
 std::uint32_t AtomIndex::intern(std::string_view atom) {
@@ -153,20 +156,22 @@ std::uint32_t AtomIndex::intern(std::string_view atom) {
 }
 
 void AtomIndex::finish() {
-    static_assert(k_buckets == std::size_t(1) << 12, "bucket_of() yields 12 bits");
-    std::vector<std::uint32_t> count(k_buckets + 1, 0);
+    constexpr std::size_t buckets = std::size_t(1) << k_bucket_bits;
+    std::vector<std::uint32_t> count(buckets + 1, 0);
     for (std::string_view atom : m_atoms) {
         if (atom.size() < std::size_t(k_min_atom_length))
             throw Error("internal error: prefilter atom \"" + std::string(atom) + "\" too short");
-        ++count[bucket_of(atom.data()) + 1];
+        ++count[bucket_of(key_of(atom.data())) + 1];
     }
-    m_bucket_start.assign(k_buckets + 1, 0);
-    for (std::size_t b = 0; b < k_buckets; ++b)
+    m_bucket_start.assign(buckets + 1, 0);
+    for (std::size_t b = 0; b < buckets; ++b)
         m_bucket_start[b + 1] = m_bucket_start[b] + count[b + 1];
-    m_bucket_atoms.assign(m_atoms.size(), 0);
+    m_entries.assign(m_atoms.size(), Entry{0, 0});
     std::vector<std::uint32_t> next(m_bucket_start.begin(), m_bucket_start.end() - 1);
-    for (std::size_t i = 0; i < m_atoms.size(); ++i)
-        m_bucket_atoms[next[bucket_of(m_atoms[i].data())]++] = std::uint32_t(i);
+    for (std::size_t i = 0; i < m_atoms.size(); ++i) {
+        std::uint32_t key = key_of(m_atoms[i].data());
+        m_entries[next[bucket_of(key)]++] = Entry{key, std::uint32_t(i)};
+    }
     m_ids.clear();
 }
 
@@ -174,15 +179,17 @@ void AtomIndex::find(std::string_view folded, std::vector<std::uint32_t>& found,
                      std::vector<std::uint8_t>& marks) const {
     if (marks.size() < m_atoms.size()) marks.resize(m_atoms.size(), 0);
     for (std::size_t pos = 0; pos + k_min_atom_length <= folded.size(); ++pos) {
-        std::size_t b = bucket_of(folded.data() + pos);
+        std::uint32_t key = key_of(folded.data() + pos);
+        std::size_t b = bucket_of(key);
         for (std::uint32_t k = m_bucket_start[b]; k < m_bucket_start[b + 1]; ++k) {
-            std::uint32_t id = m_bucket_atoms[k];
-            std::string_view atom = m_atoms[id];
-            if (marks[id] || atom.size() > folded.size() - pos ||
-                std::memcmp(atom.data(), folded.data() + pos, atom.size()) != 0)
+            const Entry& entry = m_entries[k];
+            if (entry.key != key || marks[entry.id]) continue;
+            std::string_view atom = m_atoms[entry.id];
+            if (atom.size() > folded.size() - pos ||
+                std::memcmp(atom.data() + 3, folded.data() + pos + 3, atom.size() - 3) != 0)
                 continue;
-            marks[id] = 1;
-            found.push_back(id);
+            marks[entry.id] = 1;
+            found.push_back(entry.id);
         }
     }
 }

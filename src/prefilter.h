@@ -41,13 +41,19 @@ class AtomIndex {
               std::vector<std::uint8_t>& marks) const;
 
   private:
-    static constexpr std::size_t k_buckets = 1 << 12;
-    static std::size_t bucket_of(const char* three_bytes);
+    static constexpr int k_bucket_bits = 14;
+    static std::uint32_t key_of(const char* three_bytes);
+    static std::size_t bucket_of(std::uint32_t key);
 
+    // An atom in its bucket: its first three bytes, compared before the rest.
+    struct Entry {
+        std::uint32_t key;
+        std::uint32_t id;
+    };
     std::vector<std::string_view> m_atoms;
     std::unordered_map<std::string_view, std::uint32_t> m_ids;  // atom -> id, until finish()
-    std::vector<std::uint32_t> m_bucket_start;  // k_buckets + 1 offsets into m_bucket_atoms
-    std::vector<std::uint32_t> m_bucket_atoms;  // atom ids, grouped by their first 3 bytes
+    std::vector<std::uint32_t> m_bucket_start;  // buckets + 1 offsets into m_entries
+    std::vector<Entry> m_entries;               // grouped by bucket
 };
 
 }  // namespace bouncediag
