@@ -55,7 +55,7 @@ struct FormatSpec {
 };
 
 // Address forms accepted inside recipient patterns.
-#define ADDR "([^<>\\s\"(),;:]+@[A-Za-z0-9\\[][A-Za-z0-9.:\\]-]*[A-Za-z0-9\\]])"
+#define ADDR "([^<>\\s\"(),;:\\[\\]]+@[A-Za-z0-9\\[][A-Za-z0-9.:\\]-]*[A-Za-z0-9\\]])"
 
 // The shapes nearly every MTA uses for the recipient line of its failure list.
 const char* const k_generic_recipient =

@@ -582,3 +582,16 @@ TEST(BounceEmail, EximDeliveryGeneratedByAFilter) {
     EXPECT_EQ(e.recipients[0].recipient, "tess@example.org");
     EXPECT_EQ(e.recipients[0].diagnostic, "mailbox is full: retry timeout exceeded");
 }
+
+TEST(BounceEmail, BracketedAddressInsideAReplyIsNoRecipientLine) {
+    // "550-F=[a@b]": '[' cannot stand in an unquoted local part (RFC 5322 atext), so the reply
+    // line does not name a recipient; the sentence before it does.
+    std::string email =
+        "From: postmaster@mx.example.org\nSubject: Undeliverable Mail\n\n"
+        "undeliverable to uma@example.jp\n\nBody of message generated response:\n"
+        "550-REJECTED - Blacklisted URL in message.\n"
+        "550-F=[sender@example.net] T=[uma@example.jp]\n550 end of report\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "uma@example.jp");
+}
