@@ -1,9 +1,12 @@
 #include "bouncediag/input.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <deque>
+#include <future>
 #include <memory>
 
 #include "bouncediag/error.h"
@@ -40,25 +43,24 @@ int reply_line_code(std::string_view line, char& separator) {
 
 }  // namespace
 
-std::size_t LineDiagnoser::diagnose(std::string_view line, std::size_t number,
-                                    const ResultSink& sink) {
+bool LineDiagnoser::collect(std::string_view line, std::size_t number,
+                            std::vector<WorkItem>& items) {
     line = trim(line);
-    if (line.empty()) return finish(sink);
+    if (line.empty()) {
+        collect_finish(items);
+        return true;
+    }
     if (!m_force_reply) {
         m_events.clear();
         switch (m_reader->read(line, m_events)) {
-            case LogLineKind::failure: {
-                std::size_t held = finish(sink);
-                for (const LogEvent& event : m_events) {
-                    Result result = diagnose_log_event(event, m_classifier);
-                    result.input = m_name;
-                    result.line = number;
-                    sink(std::move(result));
-                }
-                return held + m_events.size();
-            }
+            case LogLineKind::failure:
+                collect_finish(items);
+                for (LogEvent& event : m_events)
+                    items.push_back(WorkItem{std::move(event), {}, number});
+                return true;
             case LogLineKind::no_failure:
-                return finish(sink);
+                collect_finish(items);
+                return true;
             case LogLineKind::other:
                 break;
         }
@@ -66,35 +68,62 @@ std::size_t LineDiagnoser::diagnose(std::string_view line, std::size_t number,
     // RFC 5321 section 4.2.1: "550-..." lines continue a reply that a "550 ..." line ends.
     char separator = 0;
     int code = reply_line_code(line, separator);
-    std::size_t emitted = 0;
-    if (!m_held.empty() && code != m_held_code) emitted += finish(sink);
+    if (!m_held.empty() && code != m_held_code) collect_finish(items);
     if (code != 0 && (separator == '-' || !m_held.empty())) {
         if (m_held.empty()) m_held_line = number;
         m_held_code = code;
         m_held += std::string(line) + "\n";
-        if (separator == '-') return k_held;
-        return emitted + finish(sink);
+        if (separator == '-') return false;
+        collect_finish(items);
+        return true;
     }
-    return emitted + emit_reply(line, number, sink);
+    items.push_back(WorkItem{std::nullopt, std::string(line), number});
+    return true;
+}
+
+void LineDiagnoser::collect_finish(std::vector<WorkItem>& items) {
+    if (m_held.empty()) return;
+    items.push_back(WorkItem{std::nullopt, std::move(m_held), m_held_line});
+    m_held.clear();
+    m_held_code = 0;
+}
+
+std::optional<Result> LineDiagnoser::run(const WorkItem& item) const {
+    Result result = item.event ? diagnose_log_event(*item.event, m_classifier)
+                               : diagnose_reply(item.reply, m_classifier);
+    // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
+    if (!item.event && !m_force_reply && !result.reply.has_code() && !result.diagnosed())
+        return std::nullopt;
+    result.input = m_name;
+    result.line = item.number;
+    return result;
+}
+
+std::size_t LineDiagnoser::diagnose(std::string_view line, std::size_t number,
+                                    const ResultSink& sink) {
+    std::vector<WorkItem> items;
+    bool complete = collect(line, number, items);
+    std::size_t emitted = 0;
+    for (const WorkItem& item : items) {
+        if (std::optional<Result> r = run(item)) {
+            sink(std::move(*r));
+            ++emitted;
+        }
+    }
+    return complete ? emitted : k_held;
 }
 
 std::size_t LineDiagnoser::finish(const ResultSink& sink) {
-    if (m_held.empty()) return 0;
-    std::string reply = std::move(m_held);
-    m_held.clear();
-    m_held_code = 0;
-    return emit_reply(reply, m_held_line, sink);
-}
-
-std::size_t LineDiagnoser::emit_reply(std::string_view text, std::size_t number,
-                                      const ResultSink& sink) {
-    Result result = diagnose_reply(text, m_classifier);
-    // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
-    if (!m_force_reply && !result.reply.has_code() && !result.diagnosed()) return 0;
-    result.input = m_name;
-    result.line = number;
-    sink(std::move(result));
-    return 1;
+    std::vector<WorkItem> items;
+    collect_finish(items);
+    std::size_t emitted = 0;
+    for (const WorkItem& item : items) {
+        if (std::optional<Result> r = run(item)) {
+            sink(std::move(*r));
+            ++emitted;
+        }
+    }
+    return emitted;
 }
 
 namespace {
@@ -191,18 +220,26 @@ void read_head(BlockReader& reader, std::string& buffer) {
     }
 }
 
-// Feeds the lines of one input to a LineDiagnoser and keeps the input's counts.
+// Feeds the lines of one input to a LineDiagnoser and keeps the input's counts. With several
+// jobs, lines are collected in batches whose items are diagnosed on worker threads (at most
+// `jobs` batches at a time) while reading goes on; results are handed on in line order.
 class LineInput {
   public:
     LineInput(const Classifier& classifier, const std::string& name, bool force_reply,
-              const ResultSink& sink, InputStats& stats)
+              const ResultSink& sink, InputStats& stats, unsigned jobs)
         : m_lines(classifier, name, force_reply),
           m_stats(stats),
           m_counting([&sink, &stats](Result&& r) {
               ++stats.results;
               if (!r.diagnosed()) ++stats.undiagnosed;
               sink(std::move(r));
-          }) {}
+          }),
+          m_jobs(jobs) {}
+
+    ~LineInput() {
+        // After an error, let running batches end before what they use goes away.
+        for (Running& r : m_running) r.results.wait();
+    }
 
     // Diagnoses every complete line of `text`; returns where its unfinished last line starts.
     std::size_t complete_lines(std::string_view text) {
@@ -218,26 +255,97 @@ class LineInput {
     // The input's end, with its last line if it has no line break.
     void finish(std::string_view last_line) {
         if (!last_line.empty()) line(last_line);
-        m_lines.finish(m_counting);
+        if (m_jobs <= 1) {
+            m_lines.finish(m_counting);
+            return;
+        }
+        std::size_t before = m_batch.items.size();
+        m_lines.collect_finish(m_batch.items);
+        // (like finish() above, the input's end is no line: it never counts as skipped)
+        m_batch.lines.push_back(LineWork{m_batch.items.size() - before, false});
+        dispatch();
+        while (!m_running.empty()) hand_on_oldest();
     }
 
   private:
+    // What one line gave: how many work items, and whether it is complete (not held).
+    struct LineWork {
+        std::size_t items;
+        bool complete;
+    };
+    struct Batch {
+        std::vector<LineDiagnoser::WorkItem> items;
+        std::vector<LineWork> lines;
+    };
+    struct Running {
+        std::vector<LineWork> lines;
+        std::future<std::vector<std::optional<Result>>> results;
+    };
+    static constexpr std::size_t k_batch_items = 512;
+
     void line(std::string_view text) {
         ++m_stats.lines;
-        if (m_lines.diagnose(text, ++m_number, m_counting) == 0) ++m_stats.skipped;
+        if (m_jobs <= 1) {
+            if (m_lines.diagnose(text, ++m_number, m_counting) == 0) ++m_stats.skipped;
+            return;
+        }
+        std::size_t before = m_batch.items.size();
+        bool complete = m_lines.collect(text, ++m_number, m_batch.items);
+        m_batch.lines.push_back(LineWork{m_batch.items.size() - before, complete});
+        if (m_batch.items.size() >= k_batch_items) dispatch();
+    }
+
+    void dispatch() {
+        if (m_batch.lines.empty()) return;
+        if (m_running.size() >= m_jobs) hand_on_oldest();
+        auto items =
+            std::make_shared<std::vector<LineDiagnoser::WorkItem>>(std::move(m_batch.items));
+        const LineDiagnoser& lines = m_lines;
+        m_running.push_back(
+            Running{std::move(m_batch.lines), std::async(std::launch::async, [items, &lines] {
+                        std::vector<std::optional<Result>> out;
+                        out.reserve(items->size());
+                        for (const auto& item : *items) out.push_back(lines.run(item));
+                        return out;
+                    })});
+        m_batch = Batch();
+    }
+
+    void hand_on_oldest() {
+        Running running = std::move(m_running.front());
+        m_running.pop_front();
+        std::vector<std::optional<Result>> results = running.results.get();
+        std::size_t next = 0;
+        for (const LineWork& line : running.lines) {
+            std::size_t emitted = 0;
+            for (std::size_t k = 0; k < line.items; ++k, ++next) {
+                if (!results[next]) continue;
+                m_counting(std::move(*results[next]));
+                ++emitted;
+            }
+            if (line.complete && emitted == 0) ++m_stats.skipped;
+        }
     }
 
     LineDiagnoser m_lines;
     InputStats& m_stats;
     ResultSink m_counting;
     std::size_t m_number = 0;
+    unsigned m_jobs;
+    Batch m_batch;
+    std::deque<Running> m_running;
 };
+
+bool is_regular_file(int fd) {
+    struct stat st {};
+    return ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
 
 }  // namespace
 
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
                            const Classifier& classifier, const ResultSink& sink,
-                           const ProgressCallback& progress) {
+                           const ProgressCallback& progress, unsigned jobs) {
     InputStats stats;
     BlockReader reader(fd, name, [&](std::size_t bytes) {
         stats.bytes += bytes;
@@ -274,7 +382,8 @@ InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
         }
         return stats;
     }
-    LineInput lines(classifier, name, requested == InputMode::lines, sink, stats);
+    LineInput lines(classifier, name, requested == InputMode::lines, sink, stats,
+                    is_regular_file(fd) ? jobs : 1);
     do {
         buffer.erase(0, lines.complete_lines(buffer));
     } while (reader.read_some(buffer));
@@ -300,7 +409,7 @@ InputStats diagnose_content(std::string_view content, const std::string& name, I
         }
         case InputMode::lines:
         case InputMode::detect: {
-            LineInput lines(classifier, name, requested == InputMode::lines, sink, stats);
+            LineInput lines(classifier, name, requested == InputMode::lines, sink, stats, 1);
             lines.finish(content.substr(lines.complete_lines(content)));
             break;
         }

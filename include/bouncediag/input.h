@@ -5,8 +5,10 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bouncediag/classifier.h"
 #include "bouncediag/diagnose.h"
@@ -43,9 +45,12 @@ InputMode detect_input_mode(std::string_view head);
 // they are complete (a pipe from `tail -f` streams), and memory stays bounded by the read block
 // and the largest single email of an mbox. Throws Error on a read error, after diagnosing all
 // that was read before it.
+// With `jobs` > 1, the lines of a regular file are diagnosed on that many threads while it is
+// read (results still come in input order, on the calling thread); a pipe is diagnosed line by
+// line so that each result comes out as soon as its line arrives.
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
                            const Classifier& classifier, const ResultSink& sink,
-                           const ProgressCallback& progress = {});
+                           const ProgressCallback& progress = {}, unsigned jobs = 1);
 
 // Diagnoses a whole input held in memory.
 InputStats diagnose_content(std::string_view content, const std::string& name, InputMode mode,
@@ -71,9 +76,22 @@ class LineDiagnoser {
 
     static constexpr std::size_t k_held = std::size_t(-1);
 
-  private:
-    std::size_t emit_reply(std::string_view text, std::size_t number, const ResultSink& sink);
+    // diagnose() in two steps, so that the costly one can run on other threads while the
+    // lines are read on in order: collect() reads a line (log state, multi-line replies) into
+    // work items; run() diagnoses one item, on any thread.
+    struct WorkItem {
+        std::optional<LogEvent> event;  // a log record's failure, else
+        std::string reply;              // a reply's text
+        std::size_t number = 0;         // its line
+    };
+    // Appends the work of line `number` to `items`; false when the line is held (k_held).
+    bool collect(std::string_view line, std::size_t number, std::vector<WorkItem>& items);
+    // Appends the work of a multi-line reply still held at the end of the input.
+    void collect_finish(std::vector<WorkItem>& items);
+    // The result of one item, or nullopt when its line is no bounce after all.
+    std::optional<Result> run(const WorkItem& item) const;
 
+  private:
     const Classifier& m_classifier;
     std::string m_name;
     bool m_force_reply;

@@ -379,8 +379,8 @@ class Diagnoser {
     void stream_input(int fd, const std::string& name, InputMode mode) {
         InputStats stats;
         try {
-            stats =
-                diagnose_stream(fd, name, mode, *m_plan.classifier, sink(), m_progress.start(name));
+            stats = diagnose_stream(fd, name, mode, *m_plan.classifier, sink(),
+                                    m_progress.start(name), m_options.jobs);
             m_progress.clear();
         } catch (const Error& e) {
             report(e.what());
