@@ -221,6 +221,21 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             first.erase(0, 1);
         std::string rest = join(lines, i + 1, end);
         if (!rest.empty()) first += " " + rest;
+        // Sendmail's "554 5.0.0 Service unavailable" only says that a mailer failed
+        // (EX_UNAVAILABLE); the mailer's own words come before it ("mail.local: unknown user:
+        // jane").
+        static const RE2 k_unavailable(
+            "(?i)^[45][0-9][0-9](?:\\s+[45]\\.[0-9]{1,3}\\.[0-9]{1,3})?\\s+(?:<[^>]*>\\.\\.\\.\\s*)"
+            "?"
+            "service unavailable\\.?$");
+        if (i > 0 && RE2::FullMatch(trim(first), k_unavailable)) {
+            static const RE2 k_heading("^\\s*-{3,}.*-{3,}\\s*$");  // "--- Transcript ... ---"
+            std::vector<std::string_view> said;
+            for (std::size_t j = 0; j < i; ++j)
+                if (!RE2::FullMatch(piece(lines[j]), k_heading)) said.push_back(lines[j]);
+            std::string before = join(said, 0, said.size());
+            if (!before.empty() && !RE2::PartialMatch(before, code_re())) first += " " + before;
+        }
         return std::string(trim(first));
     }
     std::string all = join(lines, 0, lines.size());
@@ -350,7 +365,7 @@ class Reader {
                     std::string_view code_prefix =
                         trim(line.substr(0, view(addr).data() - line.data()));
                     if (!code_prefix.empty() && code_prefix.back() == '<')
-                        code_prefix.remove_suffix(1);
+                        code_prefix = trim(code_prefix.substr(0, code_prefix.size() - 1));
                     if (!rest.empty() && code_prefix.size() >= 3 &&
                         !RE2::PartialMatch(piece(rest), k_starts_code) &&
                         RE2::PartialMatch(piece(code_prefix), "^[245][0-9][0-9]([ -]|$)")) {

@@ -595,3 +595,15 @@ TEST(BounceEmail, BracketedAddressInsideAReplyIsNoRecipientLine) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "uma@example.jp");
 }
+
+TEST(BounceEmail, SendmailServiceUnavailableTakesTheMailersWords) {
+    std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<vic@example.org>\n\n   ----- Transcript of session follows -----\n"
+        "mail.local: unknown user: vic\n554 <vic@example.org>... Service unavailable\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "554 Service unavailable mail.local: unknown user: vic");
+}
