@@ -166,27 +166,41 @@ void AtomIndex::finish() {
     m_bucket_start.assign(buckets + 1, 0);
     for (std::size_t b = 0; b < buckets; ++b)
         m_bucket_start[b + 1] = m_bucket_start[b] + count[b + 1];
-    m_entries.assign(m_atoms.size(), Entry{0, 0});
+    m_entries.assign(m_atoms.size(), Entry{0, 0, 0, 0});
     std::vector<std::uint32_t> next(m_bucket_start.begin(), m_bucket_start.end() - 1);
     for (std::size_t i = 0; i < m_atoms.size(); ++i) {
-        std::uint32_t key = key_of(m_atoms[i].data());
-        m_entries[next[bucket_of(key)]++] = Entry{key, std::uint32_t(i)};
+        std::string_view atom = m_atoms[i];
+        std::size_t head_length = std::min<std::size_t>(atom.size(), 8);
+        std::uint64_t mask =
+            head_length == 8 ? ~std::uint64_t(0) : (std::uint64_t(1) << (8 * head_length)) - 1;
+        m_entries[next[bucket_of(key_of(atom.data()))]++] =
+            Entry{load_head(atom, 0) & mask, mask, std::uint32_t(atom.size()), std::uint32_t(i)};
     }
     m_ids.clear();
+}
+
+// The eight bytes of `text` from `pos` as a little-endian number (zeros past its end).
+std::uint64_t AtomIndex::load_head(std::string_view text, std::size_t pos) {
+    unsigned char bytes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::memcpy(bytes, text.data() + pos, std::min<std::size_t>(8, text.size() - pos));
+    std::uint64_t head = 0;
+    for (int i = 7; i >= 0; --i) head = (head << 8) | bytes[i];
+    return head;
 }
 
 void AtomIndex::find(std::string_view folded, std::vector<std::uint32_t>& found,
                      std::vector<std::uint8_t>& marks) const {
     if (marks.size() < m_atoms.size()) marks.resize(m_atoms.size(), 0);
     for (std::size_t pos = 0; pos + k_min_atom_length <= folded.size(); ++pos) {
-        std::uint32_t key = key_of(folded.data() + pos);
-        std::size_t b = bucket_of(key);
+        std::size_t b = bucket_of(key_of(folded.data() + pos));
+        if (m_bucket_start[b] == m_bucket_start[b + 1]) continue;
+        std::uint64_t head = load_head(folded, pos);
         for (std::uint32_t k = m_bucket_start[b]; k < m_bucket_start[b + 1]; ++k) {
             const Entry& entry = m_entries[k];
-            if (entry.key != key || marks[entry.id]) continue;
-            std::string_view atom = m_atoms[entry.id];
-            if (atom.size() > folded.size() - pos ||
-                std::memcmp(atom.data() + 3, folded.data() + pos + 3, atom.size() - 3) != 0)
+            if ((head & entry.head_mask) != entry.head || marks[entry.id]) continue;
+            if (entry.length > 8 && (entry.length > folded.size() - pos ||
+                                     std::memcmp(m_atoms[entry.id].data() + 8,
+                                                 folded.data() + pos + 8, entry.length - 8) != 0))
                 continue;
             marks[entry.id] = 1;
             found.push_back(entry.id);

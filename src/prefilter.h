@@ -45,11 +45,15 @@ class AtomIndex {
     static std::uint32_t key_of(const char* three_bytes);
     static std::size_t bucket_of(std::uint32_t key);
 
-    // An atom in its bucket: its first three bytes, compared before the rest.
+    // An atom in its bucket: its first (up to) eight bytes as a number, compared at once
+    // before the rest, since many atoms share their first three bytes with common words.
     struct Entry {
-        std::uint32_t key;
+        std::uint64_t head;
+        std::uint64_t head_mask;
+        std::uint32_t length;
         std::uint32_t id;
     };
+    static std::uint64_t load_head(std::string_view text, std::size_t pos);
     std::vector<std::string_view> m_atoms;
     std::unordered_map<std::string_view, std::uint32_t> m_ids;  // atom -> id, until finish()
     std::vector<std::uint32_t> m_bucket_start;  // buckets + 1 offsets into m_entries
