@@ -47,6 +47,7 @@ std::string strip_type(std::string_view value) {
 struct DsnRecipient {
     std::string final_recipient, original_recipient, action, status, diagnostic, remote_mta,
         last_attempt;
+    std::string actual_recipient;  // Sendmail's X-Actual-Recipient: the program or file, as is
     bool has_diagnostic_field = false;
 };
 
@@ -107,6 +108,8 @@ void read_dsn_paragraph(std::string_view paragraph, Dsn& dsn) {
             if (istarts_with(trim(unfolded), "x-unix") && !cur->diagnostic.empty() &&
                 trim(unfolded).size() > cur->diagnostic.size())
                 cur->diagnostic = "X-Unix; " + cur->diagnostic;
+        } else if (name == "x-actual-recipient") {
+            cur->actual_recipient = strip_type(f.value);
         } else if (name == "remote-mta") {
             cur->remote_mta = strip_type(f.value);
         } else if (name == "last-attempt-date") {
@@ -372,6 +375,14 @@ BounceEmail read_email(std::string_view raw, int depth) {
             r.reporting_mta = dsn.reporting_mta;
             r.last_attempt_date = d.last_attempt;
             r.queue_id = dsn.queue_id;
+            // A delivery to a program or file ("|/usr/bin/procmail", X-Actual-Recipient):
+            // the text names the program, to which Sendmail's DSN appends "@host".
+            if (r.diagnostic.empty() && d.actual_recipient.find_first_of("|/") == 0) {
+                std::string_view program = d.actual_recipient;
+                if (std::size_t at = program.rfind('@'); at != std::string_view::npos)
+                    program = program.substr(0, at);
+                r.diagnostic = detail::text_near(text, program);
+            }
             r.smtp_command = detail::smtp_command_of(r.diagnostic);
             // The human-readable part usually says more: the reply when the DSN has no
             // Diagnostic-Code, and which command it answered.

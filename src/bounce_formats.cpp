@@ -509,6 +509,7 @@ std::string text_near(std::string_view text, std::string_view address) {
     if (address.empty()) return {};
     std::string_view report = report_section(text);
     std::vector<std::string_view> lines = split_lines(report);
+    std::string codeless;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         std::string_view line = lines[i];
         bool found = false;
@@ -519,10 +520,12 @@ std::string text_near(std::string_view text, std::string_view address) {
         while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
         std::vector<std::string_view> block(lines.begin() + static_cast<std::ptrdiff_t>(i),
                                             lines.begin() + static_cast<std::ptrdiff_t>(end));
+        // The paragraph with the reply code wins over a mere mention of the address.
         std::string d = diagnostic_of(block);
-        if (!d.empty()) return d;
+        if (RE2::PartialMatch(piece(d), code_re())) return d;
+        if (codeless.empty()) codeless = std::move(d);
     }
-    return {};
+    return codeless;
 }
 
 namespace {

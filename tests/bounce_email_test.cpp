@@ -607,3 +607,23 @@ TEST(BounceEmail, SendmailServiceUnavailableTakesTheMailersWords) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].diagnostic, "554 Service unavailable mail.local: unknown user: vic");
 }
+
+TEST(BounceEmail, DeliveryToAProgramFoundThroughXActualRecipient) {
+    std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.edu>\n"
+        "Subject: Returned mail: Service unavailable\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+        "--b\nContent-Type: text/plain\n\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "\"|exec /usr/bin/procmail #walt\"\n    (expanded from: <walt@example.edu>)\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "554 \"|exec /usr/bin/procmail #walt\"... Service unavailable\n\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.edu\n\n"
+        "Final-Recipient: RFC822; walt@mx.example.edu\n"
+        "X-Actual-Recipient: RFC822; |exec /usr/bin/procmail #walt@mx.example.edu\n"
+        "Action: failed\nStatus: 5.5.0\n\n--b--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "554 \"|exec /usr/bin/procmail #walt\"... Service unavailable");
+}
