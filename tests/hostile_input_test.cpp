@@ -27,6 +27,7 @@
 #include "bouncediag/output.h"
 #include "bouncediag/reply.h"
 #include "bouncediag/rule_table.h"
+#include "utf8_check.h"
 
 namespace bouncediag {
 namespace {
@@ -38,38 +39,7 @@ const Classifier& classifier() {
     return instance;
 }
 
-// True when `s` is well-formed UTF-8 (RFC 3629: shortest form, no surrogates, <= U+10FFFF).
-bool valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        std::size_t n = 0;
-        unsigned min = 0;
-        unsigned cp = 0;
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            n = 1, min = 0x80, cp = c & 0x1Fu;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            n = 2, min = 0x800, cp = c & 0x0Fu;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            n = 3, min = 0x10000, cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        for (std::size_t k = 1; k <= n; ++k) {
-            if (i + k >= s.size()) return false;
-            const auto d = static_cast<unsigned char>(s[i + k]);
-            if ((d & 0xC0) != 0x80) return false;
-            cp = (cp << 6) | (d & 0x3Fu);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-        i += n + 1;
-    }
-    return true;
-}
+using testing_support::valid_utf8;
 
 TEST(HostileUtf8Validator, KnowsGoodFromBad) {
     EXPECT_TRUE(valid_utf8("plain, caf\xc3\xa9, \xe5\xae\x9b, \xf0\x9f\x93\xa7"));
