@@ -327,8 +327,14 @@ LineParse parse_line(std::string_view raw) {
             text = remove_span(line.substr(n), basic->begin - n, end - n);
         }
     }
+    // "550 : User unknown": the server printed an empty address before the colon (KDDI au does
+    // when the recipient's reception filter refused the sender); the colon stays in the text.
+    std::string_view separators = line.substr(std::min(text_from, line.size()));
+    separators = separators.substr(0, separators.find_first_not_of(" \t:-"));
+    bool empty_address = basic && separators.find(" :") != std::string_view::npos;
     while (!text.empty() && (text.front() == '-' || text.front() == ':'))
         text = std::string(trim(std::string_view(text).substr(1)));
+    if (empty_address && !text.empty()) text = ": " + text;
     if (out.enhanced_code.empty()) {
         // Elsewhere: "Sorry, no mailbox here by that name. (#5.1.1)", "dsn=5.1.1", a lone
         // "5.2.2" (Status: field).

@@ -122,6 +122,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "out>"},
         ReplyCase{"550 5.1.1 <jane@example.com>: User unknown", 550, "5.1.1",
                   "<jane@example.com>: User unknown"},
+        // An empty address before the colon is part of what the server said (KDDI au).
+        ReplyCase{"550 : User unknown", 550, "", ": User unknown"},
+        ReplyCase{"550: : User unknown", 550, "", ": User unknown"},
+        ReplyCase{"550: User unknown", 550, "", "User unknown"},
         // A Diagnostic-Code of type X-Unix: an exit status is not a reply code.
         ReplyCase{"X-Unix; 255", 0, "", "X-Unix; 255"}));
 
