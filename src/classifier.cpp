@@ -108,7 +108,7 @@ struct Classifier::Impl {
     AtomIndex atoms;
     // Per atom id, the patterns it makes candidates; per pattern id, the atoms it requires
     // (both flattened: entries [start[i], start[i + 1]) of the list).
-    std::vector<std::vector<std::uint32_t>> triggers_by_atom;  // until finish_atoms()
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> atom_pattern;  // until finish_atoms()
     std::vector<std::uint32_t> trigger_start, triggers;
     std::vector<std::uint32_t> required_start{0}, required;
     std::vector<std::uint32_t> rank;               // per rule: its place in precedence order
@@ -180,9 +180,7 @@ struct Classifier::Impl {
             }
             const PatternPrefilter& p = known ? *known : computed.back();
             for (const std::string& atom : p.atoms) {
-                std::uint32_t a = atoms.intern(atom);
-                if (a >= triggers_by_atom.size()) triggers_by_atom.resize(a + 1);
-                triggers_by_atom[a].push_back(id);
+                atom_pattern.emplace_back(atoms.intern(atom), id);
             }
             if (!p.atoms.empty()) {
                 for (const std::string& atom : p.required) required.push_back(atoms.intern(atom));
@@ -194,13 +192,14 @@ struct Classifier::Impl {
 
     void finish_atoms() {
         atoms.finish();
-        triggers_by_atom.resize(atoms.size());
-        trigger_start.push_back(0);
-        for (const auto& list : triggers_by_atom) {
-            triggers.insert(triggers.end(), list.begin(), list.end());
-            trigger_start.push_back(std::uint32_t(triggers.size()));
-        }
-        triggers_by_atom.clear();
+        // A counting sort into one flat array (a vector per atom meant thousands of allocations).
+        trigger_start.assign(atoms.size() + 1, 0);
+        for (const auto& [atom, id] : atom_pattern) ++trigger_start[atom + 1];
+        for (std::size_t a = 0; a < atoms.size(); ++a) trigger_start[a + 1] += trigger_start[a];
+        triggers.resize(atom_pattern.size());
+        std::vector<std::uint32_t> next(trigger_start.begin(), trigger_start.end() - 1);
+        for (const auto& [atom, id] : atom_pattern) triggers[next[atom]++] = id;
+        atom_pattern = {};
     }
 
     // Appends the patterns whose atoms the reply contains to scratch.patterns.
