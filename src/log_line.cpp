@@ -992,6 +992,36 @@ const Json* jobj(const Json& j, const char* key) {
     return it == j.end() || it->is_null() ? nullptr : &*it;
 }
 
+// Where an ESP's event record keeps the fields every LogEvent has.
+struct EventKeys {
+    const char* recipient;
+    const char* queue_id;
+    const char* timestamp;
+};
+
+// A new event of `format` and `kind`, with recipient, queue id and timestamp from `j`.
+LogEvent& add_event(Sink& sink, const char* format, const Json& j, const EventKeys& keys,
+                    std::string kind) {
+    LogEvent& e = sink.add(format);
+    e.recipient = bare_address(jstr(j, keys.recipient));
+    e.queue_id = jstr(j, keys.queue_id);
+    e.timestamp = jstr(j, keys.timestamp);
+    e.kind = std::move(kind);
+    return e;
+}
+
+// "550 5.1.1 text" from a provider's separate fields: the basic code when it is an SMTP one
+// (Mailgun's own 605, "not delivering to a previously bounced address", is not), then the
+// enhanced code unless the text already starts with it.
+std::string compose_reply(const std::string& code, const std::string& enhanced, string_view text) {
+    text = strip(text);
+    std::string reply;
+    if (code.size() == 3 && code[0] >= '2' && code[0] <= '5') reply = code + " ";
+    if (!enhanced.empty() && !starts_with(text, enhanced)) reply += enhanced + " ";
+    reply += std::string(text);
+    return std::string(strip(reply));
+}
+
 LogLineKind read_ses(const Json& j, Sink& sink) {
     std::string type = jstr(j, "notificationType");
     if (type.empty()) type = jstr(j, "eventType");
@@ -1083,14 +1113,11 @@ LogLineKind read_sendgrid(const Json& j, Sink& sink) {
     } else {
         return LogLineKind::no_failure;  // processed, delivered, open, click, ...
     }
-    LogEvent& e = sink.add("sendgrid");
-    e.recipient = bare_address(jstr(j, "email"));
+    LogEvent& e =
+        add_event(sink, "sendgrid", j, {"email", "sg_message_id", "timestamp"}, std::move(kind));
     e.reply = strip_smtp_prefix(reply);
     e.status = jstr(j, "status");
     if (e.status.empty()) e.status = event;
-    e.queue_id = jstr(j, "sg_message_id");
-    e.timestamp = jstr(j, "timestamp");
-    e.kind = std::move(kind);
     return LogLineKind::failure;
 }
 
@@ -1106,13 +1133,13 @@ LogLineKind read_mailgun(const Json& j, Sink& sink) {
     } else {
         return LogLineKind::no_failure;  // accepted, delivered, opened, ...
     }
-    LogEvent& e = sink.add("mailgun");
-    e.recipient = bare_address(jstr(j, "recipient"));
-    e.timestamp = jstr(j, "timestamp");
-    e.kind = kind;
-    if (const Json* msg = jobj(j, "message"))
-        if (const Json* headers = jobj(*msg, "headers")) e.queue_id = jstr(*headers, "message-id");
-    if (e.queue_id.empty()) e.queue_id = jstr(j, "id");
+    LogEvent& e = add_event(sink, "mailgun", j, {"recipient", "id", "timestamp"}, kind);
+    if (const Json* msg = jobj(j, "message")) {
+        if (const Json* headers = jobj(*msg, "headers")) {
+            std::string message_id = jstr(*headers, "message-id");
+            if (!message_id.empty()) e.queue_id = std::move(message_id);
+        }
+    }
     if (kind == "complaint") {
         e.reply = "abuse";
         e.status = "complained";
@@ -1127,14 +1154,7 @@ LogLineKind read_mailgun(const Json& j, Sink& sink) {
         enhanced = jstr(*ds, "enhanced-code");
         e.relay = lower(jstr(*ds, "mx-host"));
     }
-    std::string text = !message.empty() ? message : description;
-    // Mailgun's own codes (605: not delivering to a previously bounced address) are no SMTP codes.
-    const bool smtp_code = code.size() == 3 && code[0] >= '2' && code[0] <= '5';
-    std::string reply;
-    if (smtp_code) reply = code + " ";
-    if (!enhanced.empty() && !starts_with(strip(text), enhanced)) reply += enhanced + " ";
-    reply += std::string(strip(text));
-    e.reply = std::string(strip(reply));
+    e.reply = compose_reply(code, enhanced, !message.empty() ? message : description);
     e.status = !enhanced.empty() ? enhanced : jstr(j, "reason");
     return LogLineKind::failure;
 }
@@ -1160,18 +1180,16 @@ LogLineKind read_postmark(const Json& j, Sink& sink) {
     } else {
         return LogLineKind::no_failure;  // Delivery, Open, Click, SubscriptionChange
     }
-    LogEvent& e = sink.add("postmark");
-    e.recipient = bare_address(jstr(j, "Email"));
-    if (kind == "complaint") {
+    const bool complaint = kind == "complaint";
+    LogEvent& e =
+        add_event(sink, "postmark", j, {"Email", "MessageID", "BouncedAt"}, std::move(kind));
+    if (complaint) {
         e.reply = "abuse";
     } else {
         e.reply = strip_smtp_prefix(jstr(j, "Details"));
         if (e.reply.empty()) e.reply = jstr(j, "Description");
     }
     e.status = type.empty() ? record : type;
-    e.queue_id = jstr(j, "MessageID");
-    e.timestamp = jstr(j, "BouncedAt");
-    e.kind = std::move(kind);
     return LogLineKind::failure;
 }
 
@@ -1187,11 +1205,7 @@ LogLineKind read_kumomta(const Json& j, Sink& sink) {
     } else {
         return LogLineKind::no_failure;  // Reception, Delivery, Rejection (inbound), ...
     }
-    LogEvent& e = sink.add("kumomta");
-    e.recipient = bare_address(jstr(j, "recipient"));
-    e.queue_id = jstr(j, "id");
-    e.timestamp = jstr(j, "timestamp");
-    e.kind = kind;
+    LogEvent& e = add_event(sink, "kumomta", j, {"recipient", "id", "timestamp"}, kind);
     if (const Json* peer = jobj(j, "peer_address")) {
         e.relay = lower(jstr(*peer, "name"));
         if (e.relay.empty()) e.relay = jstr(*peer, "addr");
@@ -1213,11 +1227,7 @@ LogLineKind read_kumomta(const Json& j, Sink& sink) {
             if (!c.empty() && !s.empty() && !d.empty()) enhanced = c + "." + s + "." + d;
         }
     }
-    std::string reply;
-    if (code.size() == 3 && code[0] >= '2' && code[0] <= '5') reply = code + " ";
-    if (!enhanced.empty() && !starts_with(content, enhanced)) reply += enhanced + " ";
-    reply += content;
-    e.reply = std::string(strip(reply));
+    e.reply = compose_reply(code, enhanced, content);
     e.status = !enhanced.empty() ? enhanced : type;
     return LogLineKind::failure;
 }
