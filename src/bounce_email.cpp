@@ -497,6 +497,22 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
         }
 
+        // Apple Mail's unsubscribe button mails the List-Unsubscribe address with
+        // "X-Apple-Unsubscribe: true": the recipient asks to be taken off the list, which is
+        // feedback about the mailing, not an auto-reply.
+        if (iequals(trim(msg.headers.get("X-Apple-Unsubscribe")), "true")) {
+            BounceRecipient r;
+            r.kind = ReportKind::feedback;
+            r.format = "apple-unsubscribe";
+            r.feedback_type = "unsubscribe";
+            r.recipient = clean_address(from);
+            r.diagnostic = "feedback report: unsubscribe";
+            if (!r.recipient.empty()) {
+                result.recipients.push_back(std::move(r));
+                return result;
+            }
+        }
+
         // Auto-replies: the recipient is whoever answered.
         if (looks_like_vacation(msg.headers, subject, text) && !is_report) {
             BounceRecipient r;

@@ -627,3 +627,15 @@ TEST(BounceEmail, DeliveryToAProgramFoundThroughXActualRecipient) {
     EXPECT_EQ(e.recipients[0].diagnostic,
               "554 \"|exec /usr/bin/procmail #walt\"... Service unavailable");
 }
+
+TEST(BounceEmail, AppleMailUnsubscribeIsFeedback) {
+    std::string email =
+        "From: xena@icloud.example\nTo: opt-out-1@list.example.org\nSubject: unsubscribe\n"
+        "Auto-Submitted: auto-replied\nX-Apple-Unsubscribe: true\n\n"
+        "Apple Mail sent this email to unsubscribe from the message \"News\".\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].kind, ReportKind::feedback);
+    EXPECT_EQ(e.recipients[0].recipient, "xena@icloud.example");
+    EXPECT_EQ(e.recipients[0].feedback_type, "unsubscribe");
+}
