@@ -67,7 +67,8 @@ void add_options(CLI::App& app, Options& o) {
     app.add_flag("--line-buffered", o.line_buffered, "Flush after every result");
     app.add_flag("-q,--quiet", o.quiet, "No prompts or progress on stderr");
     app.add_option("-j,--jobs", o.jobs,
-                   "Threads for many input files (default: the number of cores)")
+                   "Threads for many input files or one large log file (default: the number "
+                   "of cores)")
         ->check(CLI::Range(1, 256));
 
     CLI::App* explain =
