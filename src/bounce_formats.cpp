@@ -213,9 +213,12 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
         }
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
         // qmail ends its sentence with the code: "Sorry, no mailbox here by that name.
-        // (#5.1.1)". A code that closes its line keeps the whole line as the reply.
-        if (trim(std::string_view(first).substr(std::min(first.size(), m.size())))
-                .find_first_not_of(")") == std::string_view::npos)
+        // (#5.1.1)". A code that closes its line, or its sentence in qmail's "(#...)" form,
+        // keeps the whole line as the reply.
+        bool qmail_form =
+            m.data() > lines[i].data() + 1 && first.starts_with("#") && m.data()[-1] == '(';
+        if (qmail_form || trim(std::string_view(first).substr(std::min(first.size(), m.size())))
+                                  .find_first_not_of(")") == std::string_view::npos)
             first = std::string(trim(lines[i]));
         else if (!first.empty() && first.front() == '#')
             first.erase(0, 1);

@@ -639,3 +639,13 @@ TEST(BounceEmail, AppleMailUnsubscribeIsFeedback) {
     EXPECT_EQ(e.recipients[0].recipient, "xena@icloud.example");
     EXPECT_EQ(e.recipients[0].feedback_type, "unsubscribe");
 }
+
+TEST(BounceEmail, QmailCodeClosingASentenceMidLine) {
+    BounceEmail e = read_bounce_email(
+        qmail_bounce("yuri@example.com",
+                     "Unable to contact LDAP server. (#4.4.3)I'm not going to try again; this\n"
+                     "message has been in the queue too long.\n"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic.rfind("Unable to contact LDAP server. (#4.4.3)", 0), 0u)
+        << e.recipients[0].diagnostic;
+}
