@@ -1,8 +1,13 @@
 // The default rule table as static data: data/rules/*.json loaded, checked and prefiltered at
 // build time by tools/embed_rule_table, so a run starts without parsing JSON or compiling a
 // pattern (a one-reply call used to spend ~16 ms on the JSON and ~90 ms on the patterns).
+//
+// The data holds no pointers, only offsets into a few arrays: pointers in static data must be
+// relocated by the loader at every start of a position-independent binary, which touched every
+// page of the table (~130 page faults, expensive on virtual machines).
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -10,36 +15,57 @@
 
 namespace bouncediag {
 
-// One PatternPrefilter.
+// A string: `length` bytes at `offset` in CompiledTable::text.
+struct StringRef {
+    std::uint32_t offset;
+    std::uint32_t length;
+};
+
+// A list: `count` entries from `first` in one of CompiledTable's arrays.
+struct ListRef {
+    std::uint32_t first;
+    std::uint32_t count;
+};
+
+// One PatternPrefilter; its lists are in CompiledTable::strings.
 struct CompiledPrefilter {
-    std::span<const std::string_view> atoms;
-    std::span<const std::string_view> required;
+    ListRef atoms;
+    ListRef required;
     bool needs_non_ascii;
 };
 
-// One Rule, with every string and list pointing into the binary's read-only data.
+// One Rule.
 struct CompiledRule {
-    std::string_view id;
+    StringRef id;
+    ListRef basic;     // in CompiledTable::basic
+    ListRef enhanced;  // in CompiledTable::enhanced
+    ListRef text;      // in CompiledTable::strings
+    StringRef remote_host;
+    ListRef command;  // in CompiledTable::strings
+    int priority;
+    StringRef type;
+    StringRef reason;
+    StringRef cause;
+    StringRef action;
+    StringRef meaning;
+    StringRef fix;
+    StringRef provider;
+    StringRef blocklist;
+    ListRef examples;  // in CompiledTable::strings
+    StringRef origin;
+    ListRef prefilters;  // in CompiledTable::prefilters, one per text pattern
+};
+
+struct CompiledTable {
+    std::string_view text;               // every string, one after another
+    std::span<const StringRef> strings;  // the items of string lists
     std::span<const BasicCodePattern> basic;
     std::span<const EnhancedCodePattern> enhanced;
-    std::span<const std::string_view> text;
-    std::string_view remote_host;
-    std::span<const std::string_view> command;
-    int priority;
-    std::string_view type;
-    std::string_view reason;
-    std::string_view cause;
-    std::string_view action;
-    std::string_view meaning;
-    std::string_view fix;
-    std::string_view provider;
-    std::string_view blocklist;
-    std::span<const std::string_view> examples;
-    std::string_view origin;
-    std::span<const CompiledPrefilter> prefilters;  // one per text pattern
+    std::span<const CompiledPrefilter> prefilters;
+    std::span<const CompiledRule> rules;
 };
 
 // Defined in the generated compiled_rules.cpp.
-std::span<const CompiledRule> compiled_rules();
+const CompiledTable& compiled_table();
 
 }  // namespace bouncediag
