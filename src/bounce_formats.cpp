@@ -608,11 +608,12 @@ std::vector<TranscriptReply> read_transcript(std::string_view text) {
 }  // namespace
 
 std::string stated_command(std::string_view text) {
-    // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after end of
-    // data", "SMTP error from remote server after RCPT command", qmail "most progress was
-    // RCPT TO response", DragonFly "did not like our RCPT TO".
+    // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
+    // MAIL FROM:<a@b>", "after end of data", "SMTP error from remote server after RCPT command",
+    // qmail "most progress was RCPT TO response", DragonFly "did not like our RCPT TO".
     static const RE2 re(
-        "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+)?|progress\\s+was\\s+|"
+        "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
+        "was\\s+|"
         "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+)(rcpt\\s+to|rcpt(?:\\s+command)|"
         "mail\\s+"
         "from|end\\s+of\\s+data|data|helo|ehlo|lhlo|initial\\s+connection|connect|greeting)\\b");

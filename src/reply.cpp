@@ -158,8 +158,11 @@ std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
         std::string_view("STARTTLS"),
         std::string_view("pipelined"),
     };
+    // "after pipelined RCPT TO:<a@b>": the reply still answers the command that follows.
+    std::string_view said = rest;
+    if (istarts_with(said, "pipelined ")) said = trim(said.substr(10));
     for (std::string_view command : k_commands) {
-        if (istarts_with(rest, command)) {
+        if (istarts_with(said, command)) {
             out.smtp_command = command == "end of data"          ? "DATA"
                                : command == "initial connection" ? "CONNECT"
                                                                  : std::string(command);

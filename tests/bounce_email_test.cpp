@@ -649,3 +649,18 @@ TEST(BounceEmail, QmailCodeClosingASentenceMidLine) {
     EXPECT_EQ(e.recipients[0].diagnostic.rfind("Unable to contact LDAP server. (#4.4.3)", 0), 0u)
         << e.recipients[0].diagnostic;
 }
+
+TEST(BounceEmail, DataStageWordings) {
+    for (const char* said : {"SMTP error from remote mail server after end of data:",
+                             "SMTP error from remote mail server after DATA command:",
+                             "SMTP error from remote mail server after pipelined DATA:"}) {
+        std::string email =
+            std::string(
+                "From: MAILER-DAEMON@gw.example.org\nSubject: Mail delivery failed\n\n"
+                "Could not deliver mail to: <zoe@example.com>\n") +
+            said + "\n550 5.1.1 <zoe@example.com>: User unknown\n";
+        BounceEmail e = read_bounce_email(email);
+        ASSERT_EQ(e.recipients.size(), 1u) << said;
+        EXPECT_EQ(e.recipients[0].smtp_command, "DATA") << said;
+    }
+}

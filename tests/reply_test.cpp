@@ -184,3 +184,23 @@ TEST(EnhancedCode, WellFormedOnly) {
 
 }  // namespace
 }  // namespace bouncediag
+
+namespace bouncediag {
+namespace {
+
+TEST(ParseReply, EximPipelinedCommandIsTheCommandAnswered) {
+    Reply r = parse_reply(
+        "SMTP error from remote mail server after pipelined RCPT TO:<a@example.com>: 550 5.1.1 "
+        "<a@example.com>: User unknown");
+    EXPECT_EQ(r.smtp_command, "RCPT TO");
+    EXPECT_EQ(r.text, "<a@example.com>: User unknown");
+    r = parse_reply("SMTP error from remote mail server after end of data: 550 5.7.1 Rejected");
+    EXPECT_EQ(r.smtp_command, "DATA");
+    r = parse_reply(
+        "host mx.example.com[192.0.2.1] said: 550 5.7.1 Rejected (in reply to end of "
+        "DATA command)");
+    EXPECT_EQ(r.smtp_command, "DATA");
+}
+
+}  // namespace
+}  // namespace bouncediag
