@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "bounce_formats.h"
 #include "mime.h"
@@ -362,7 +363,8 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
             return text_recipients;
         };
-        std::string text_command;  // "-": the text names no command at all
+        std::string text_command;                      // "-": the text names no command at all
+        std::optional<detail::Transcript> transcript;  // read on first need
         for (DsnRecipient& d : dsn.recipients) {
             BounceRecipient r;
             r.format = "rfc3464";
@@ -406,8 +408,10 @@ BounceEmail read_email(std::string_view raw, int depth) {
                     }
                 }
             }
-            if (r.smtp_command.empty())
-                r.smtp_command = detail::transcript_command(text, r.recipient);
+            if (r.smtp_command.empty()) {
+                if (!transcript) transcript.emplace(text);
+                r.smtp_command = transcript->command_for(r.recipient);
+            }
             if (r.diagnostic.empty()) r.diagnostic = detail::text_near(text, r.recipient);
             if (r.diagnostic.empty() && !r.original_recipient.empty())
                 r.diagnostic = detail::text_near(text, r.original_recipient);

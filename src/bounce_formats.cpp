@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 #include "text_util.h"
 
 namespace bouncediag::detail {
@@ -407,8 +408,10 @@ class Reader {
             }
             r.remote_mta = remote_of(b.lines);
             r.smtp_command = stated_command(join(b.lines, 0, b.lines.size()));
-            if (r.smtp_command.empty())
-                r.smtp_command = transcript_command(report_section(m_ctx.text), r.address);
+            if (r.smtp_command.empty()) {
+                if (!m_transcript) m_transcript.emplace(report_section(m_ctx.text));
+                r.smtp_command = m_transcript->command_for(r.address);
+            }
             out.push_back(std::move(r));
         }
         return out;
@@ -427,7 +430,8 @@ class Reader {
     bool m_text_first;
     bool m_local_part;
     std::size_t m_current = k_none;
-    std::deque<std::string> m_owned;  // rewritten lines the blocks point into
+    std::deque<std::string> m_owned;         // rewritten lines the blocks point into
+    std::optional<Transcript> m_transcript;  // read on first need
 };
 
 struct CompiledFormat {
@@ -552,27 +556,21 @@ std::string command_name(std::string_view said) {
     return {};
 }
 
-// One reply of an SMTP session transcript and the command it answers ("" when the transcript
-// does not show that command).
-struct TranscriptReply {
-    std::string_view line;          // the reply's first line, without "<<<"
-    std::string command;            // the command it answers, "" when not shown
-    std::string_view command_line;  // that command's line (">>> RCPT To:<a@b>"), if shown
-};
+}  // namespace
 
-// Pairs the replies of a Sendmail-style transcript (">>> command", "<<< reply") with their
-// commands. With pipelining (RFC 2920) the client sends MAIL, RCPT and DATA together and the
-// replies come back in the order the commands were sent, after the last one; Sendmail then
-// shows only that last command (">>> DATA") before all the replies. So within a run of
-// commands followed by replies, the replies are aligned from the end: the last reply answers
-// the last command shown, and surplus earlier replies answer commands the transcript did not
-// show (a "550 User unknown" before "503 Need RCPT" answered RCPT, not DATA).
-std::vector<TranscriptReply> read_transcript(std::string_view text) {
+// Pairs the replies of a Sendmail-style transcript with their commands. With pipelining
+// (RFC 2920) the client sends MAIL, RCPT and DATA together and the replies come back in the
+// order the commands were sent, after the last one; Sendmail then shows only that last command
+// (">>> DATA") before all the replies. So within a run of commands followed by replies, the
+// replies are aligned from the end: the last reply answers the last command shown, and surplus
+// earlier replies answer commands the transcript did not show (a "550 User unknown" before
+// "503 Need RCPT" answered RCPT, not DATA).
+Transcript::Transcript(std::string_view text) {
     static const RE2 k_command("^\\s*>>>\\s*([A-Za-z]+(?:\\s+(?:TO|FROM))?)");
     static const RE2 k_reply("^\\s*<<<\\s*([2-5][0-9][0-9])([ -]|$)");
-    std::vector<TranscriptReply> out;
+    std::vector<Reply>& out = m_replies;
     std::vector<std::pair<std::string, std::string_view>> commands;
-    std::vector<TranscriptReply> replies;
+    std::vector<Reply> replies;
     auto flush = [&]() {
         std::size_t shown = std::min(commands.size(), replies.size());
         std::size_t unshown = replies.size() - shown;
@@ -602,10 +600,7 @@ std::vector<TranscriptReply> read_transcript(std::string_view text) {
         }
     }
     flush();
-    return out;
 }
-
-}  // namespace
 
 std::string stated_command(std::string_view text) {
     // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
@@ -647,22 +642,22 @@ std::string stated_command(std::string_view text) {
 
 std::string smtp_command_of(std::string_view text) {
     std::string stated = stated_command(text);
-    return stated.empty() ? transcript_command(text, {}) : stated;
+    return stated.empty() ? Transcript(text).command_for({}) : stated;
 }
 
-std::string transcript_command(std::string_view text, std::string_view address) {
-    std::vector<TranscriptReply> replies = read_transcript(text);
+std::string Transcript::command_for(std::string_view address) const {
+    const std::vector<Reply>& replies = m_replies;
     auto names = [&](std::string_view line) {
         return !address.empty() && ifind(line, address) != std::string_view::npos;
     };
     // The reply to the command that names the recipient ("RCPT To:<a@b>"), else the reply that
     // names it, else the only failure reply of the transcript.
-    for (const TranscriptReply& r : replies)
+    for (const Reply& r : replies)
         if (names(r.command_line)) return r.command;
-    for (const TranscriptReply& r : replies)
+    for (const Reply& r : replies)
         if (names(r.line)) return r.command;
-    const TranscriptReply* failure = nullptr;
-    for (const TranscriptReply& r : replies) {
+    const Reply* failure = nullptr;
+    for (const Reply& r : replies) {
         if (!r.line.starts_with('4') && !r.line.starts_with('5')) continue;
         if (failure) return {};
         failure = &r;

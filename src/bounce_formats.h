@@ -26,10 +26,26 @@ std::string smtp_command_of(std::string_view text);
 // a transcript.
 std::string stated_command(std::string_view text);
 
-// The command that the transcript reply naming `address` answered (or, without one, the first
-// failure reply), pairing replies with commands as pipelining orders them; empty when the
-// text has no transcript or does not show that command.
-std::string transcript_command(std::string_view text, std::string_view address);
+// The replies of a Sendmail-style SMTP transcript (">>> command", "<<< reply") in a report's
+// text, each paired with the command it answered. Read once per email, asked per recipient.
+class Transcript {
+  public:
+    explicit Transcript(std::string_view text);
+
+    // The command that the reply to `address` answered (the reply to the command naming it,
+    // else the reply naming it, else the transcript's only failure reply); empty when the
+    // transcript does not show that command.
+    std::string command_for(std::string_view address) const;
+
+  private:
+    // One reply and the command it answers.
+    struct Reply {
+        std::string_view line;          // the reply's first line, without "<<<"
+        std::string command;            // the command it answers, "" when not shown
+        std::string_view command_line;  // that command's line (">>> RCPT To:<a@b>"), if shown
+    };
+    std::vector<Reply> m_replies;  // views into the text given to the constructor
+};
 
 // What the reader knows about the email besides the text.
 struct TextContext {
