@@ -229,9 +229,8 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
         // (EX_UNAVAILABLE); the mailer's own words come before it ("mail.local: unknown user:
         // jane").
         static const RE2 k_unavailable(
-            "(?i)^[45][0-9][0-9](?:\\s+[45]\\.[0-9]{1,3}\\.[0-9]{1,3})?\\s+(?:<[^>]*>\\.\\.\\.\\s*)"
-            "?"
-            "service unavailable\\.?$");
+            "(?i)^[45][0-9][0-9](?:\\s+[45]\\.[0-9]{1,3}\\.[0-9]{1,3})?\\s+"
+            "(?:<[^>]*>\\.\\.\\.\\s*)?service unavailable\\.?$");
         if (i > 0 && RE2::FullMatch(trim(first), k_unavailable)) {
             static const RE2 k_heading("^\\s*-{3,}.*-{3,}\\s*$");  // "--- Transcript ... ---"
             std::vector<std::string_view> said;
@@ -255,9 +254,8 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
 std::vector<std::string_view> drop_give_up(const std::vector<std::string_view>& lines,
                                            std::string& storage) {
     static const RE2 k_give_up(
-        "(?i)I'm not going to try "
-        "again;\\s+this\\s+message\\s+has\\s+been\\s+in\\s+the\\s+queue\\s+"
-        "too\\s+long\\.?");
+        "(?i)I'm not going to try again;\\s+this\\s+message\\s+has\\s+been\\s+in\\s+"
+        "the\\s+queue\\s+too\\s+long\\.?");
     for (std::string_view l : lines) storage.append(l).push_back('\n');
     if (!RE2::Replace(&storage, k_give_up, "\n")) return lines;
     static const RE2 k_permanent(
