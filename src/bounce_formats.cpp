@@ -404,6 +404,14 @@ class Reader {
                 if (RE2::PartialMatch(piece(pre), code_re()) || r.diagnostic.empty())
                     r.diagnostic = r.diagnostic.empty() ? pre : r.diagnostic + " " + pre;
             }
+            // au (EZweb) notices open with their verdict on the listed addresses ("The user(s)
+            // account is disabled.", "... is temporarily over quota."); the server's reply that
+            // follows ("550 user unknown") is the generic part.
+            static const RE2 k_au_verdict("^\\s*The user\\(s\\) account is [^.]{1,80}\\.\\s*$");
+            for (std::string_view l : preamble)
+                if (RE2::FullMatch(piece(l), k_au_verdict) &&
+                    r.diagnostic.find(trim(l)) == std::string::npos)
+                    r.diagnostic += " " + std::string(trim(l));
             r.remote_mta = remote_of(b.lines);
             r.smtp_command = stated_command(join(b.lines, 0, b.lines.size()));
             if (r.smtp_command.empty()) {

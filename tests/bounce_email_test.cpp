@@ -664,3 +664,16 @@ TEST(BounceEmail, DataStageWordings) {
         EXPECT_EQ(e.recipients[0].smtp_command, "DATA") << said;
     }
 }
+
+TEST(BounceEmail, AuNoticeOpensWithItsVerdict) {
+    std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@lsean.ezweb.ne.jp>\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        "The user(s) account is disabled.\n\n"
+        "<amy@ezweb.example>: 550 user unknown (in reply to RCPT TO command)\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_NE(e.recipients[0].diagnostic.find("The user(s) account is disabled."),
+              std::string::npos)
+        << e.recipients[0].diagnostic;
+}
