@@ -54,22 +54,30 @@ int base64_value(char c) {
     return -1;
 }
 
-// iconv descriptors are costly to open; keep one per charset and thread.
+// iconv descriptors are costly to open; keep one per charset and thread, at most k_limit (a
+// full cache starts again: it once handed out descriptors it did not keep, and leaked them).
 class IconvCache {
   public:
-    ~IconvCache() {
-        for (auto& [name, cd] : m_open)
-            if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
-    }
+    ~IconvCache() { close_all(); }
+
     iconv_t get(const std::string& charset) {
         auto it = m_open.find(charset);
         if (it != m_open.end()) return it->second;
+        if (m_open.size() >= k_limit) close_all();
         iconv_t cd = iconv_open("UTF-8", charset.c_str());
-        if (m_open.size() < 64) m_open.emplace(charset, cd);
+        m_open.emplace(charset, cd);
         return cd;
     }
 
   private:
+    static constexpr std::size_t k_limit = 64;
+
+    void close_all() {
+        for (auto& [name, cd] : m_open)
+            if (cd != reinterpret_cast<iconv_t>(-1)) iconv_close(cd);
+        m_open.clear();
+    }
+
     std::map<std::string, iconv_t> m_open;
 };
 
