@@ -65,7 +65,14 @@ class TableWriter {
 
   private:
     static std::string list_ref(std::size_t first, std::size_t count) {
-        return "{" + std::to_string(first) + ", " + std::to_string(count) + "}";
+        // (appended piece by piece: GCC 12 at -O3 warns falsely on "literal" + std::string,
+        // -Wrestrict, bug 105329)
+        std::string out = "{";
+        out += std::to_string(first);
+        out += ", ";
+        out += std::to_string(count);
+        out += "}";
+        return out;
     }
 
     // A StringRef to `s` in the text, each distinct string stored once.
