@@ -301,9 +301,15 @@ namespace {
 
 // "User unknown" said in reply to DATA (RFC 5321 section 3.3) comes after the server accepted
 // the recipient at RCPT TO: a content or policy filter is speaking in user-unknown words
-// (sisimai calls it "filtered"), and the address must not be dropped on it.
-bool refused_after_data(const Reply& reply) {
-    return reply.smtp_command == "DATA";
+// (sisimai calls it "filtered"), and the address must not be dropped on it. Not so when the
+// enhanced code itself says the mailbox does not exist (X.1.1, RFC 3463), or when the rule
+// that decided knows its provider refuses unknown users only after DATA (match.command).
+bool filter_speaking_after_data(const Reply& reply, const Rule& rule) {
+    if (reply.smtp_command != "DATA") return false;
+    if (reply.enhanced_code.size() >= 5 &&
+        reply.enhanced_code.compare(1, std::string::npos, ".1.1") == 0)
+        return false;
+    return std::find(rule.command.begin(), rule.command.end(), "DATA") == rule.command.end();
 }
 
 }  // namespace
@@ -331,7 +337,7 @@ Diagnosis Classifier::classify(const Reply& reply) const {
     } else {
         d.type = std::string(code_type);
     }
-    if (d.reason == "userunknown" && refused_after_data(reply)) {
+    if (d.reason == "userunknown" && filter_speaking_after_data(reply, *rule)) {
         d.reason = "filtered";
         d.cause = "policy";
         d.action = "contact-recipient";

@@ -71,6 +71,26 @@ Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
     return result;
 }
 
+namespace {
+
+// Whether the DSN Status `status` says more than the reply's own enhanced code `own`.
+bool status_is_more_precise(std::string_view status, std::string_view own) {
+    if (own.empty()) return true;
+    auto parts = [](std::string_view code) {
+        std::size_t first = code.find('.');
+        std::size_t second = code.find('.', first + 1);
+        return std::pair(code.substr(first + 1, second - first - 1), code.substr(second + 1));
+    };
+    if (!is_enhanced_code(own)) return false;
+    auto [own_subject, own_detail] = parts(own);
+    auto [subject, detail] = parts(status);
+    if (own_detail != "0") return false;
+    if (own_subject == "0") return subject != "0" || detail != "0";
+    return subject == own_subject && detail != "0";
+}
+
+}  // namespace
+
 std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& classifier) {
     std::vector<Result> results;
     for (const BounceRecipient& r : email.recipients) {
@@ -78,12 +98,11 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
         result.format = r.format;
         result.reply = parse_reply(r.diagnostic);
         // The DSN's Status: stands in for a reply without an enhanced code, and for a reply
-        // whose code says only "other" (X.0.0) when the Status is more precise.
-        const std::string& own = result.reply.enhanced_code;
+        // whose code says only "other" when the Status is more precise (RFC 3463: X.0.0 is
+        // any other status, X.Y.0 another status of subject Y).
         if (is_enhanced_code(r.status) &&
-            (own.empty() || (own.ends_with(".0.0") && !r.status.ends_with(".0.0")))) {
+            status_is_more_precise(r.status, result.reply.enhanced_code))
             result.reply.enhanced_code = r.status;
-        }
         if (result.reply.remote_host.empty()) result.reply.remote_host = r.remote_mta;
         if (result.reply.smtp_command.empty()) result.reply.smtp_command = r.smtp_command;
         if (r.kind == ReportKind::feedback) {

@@ -1,5 +1,8 @@
 // Unit tests of the bounce email reader on small hand-written bounces of each structure.
 #include "bouncediag/bounce_email.h"
+#include "bouncediag/classifier.h"
+#include "bouncediag/diagnose.h"
+#include "bouncediag/rule_table.h"
 
 #include <gtest/gtest.h>
 
@@ -676,4 +679,32 @@ TEST(BounceEmail, AuNoticeOpensWithItsVerdict) {
     EXPECT_NE(e.recipients[0].diagnostic.find("The user(s) account is disabled."),
               std::string::npos)
         << e.recipients[0].diagnostic;
+}
+
+namespace {
+
+// The enhanced code of the one result of a DSN whose recipient has `status` and `diagnostic`.
+std::string enhanced_code_of(const std::string& status, const std::string& diagnostic) {
+    static const Classifier classifier(RuleTable::embedded());
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=b\n\n"
+        "--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: rfc822; lee@example.com\nAction: failed\nStatus: " +
+        status + "\nDiagnostic-Code: smtp; " + diagnostic + "\n\n--b--\n";
+    std::vector<Result> results = diagnose_email(read_bounce_email(email), classifier);
+    return results.size() == 1 ? results[0].reply.enhanced_code
+                               : "(" + std::to_string(results.size()) + " results)";
+}
+
+}  // namespace
+
+// RFC 3463: X.0.0 is any other status, X.Y.0 another status of subject Y; a DSN Status that
+// says more stands in for them, and never for a code that has a detail already.
+TEST(DiagnoseEmail, DsnStatusStandsInForAnUndefinedEnhancedCode) {
+    EXPECT_EQ(enhanced_code_of("5.1.1", "550 5.0.0 Address rejected"), "5.1.1");
+    EXPECT_EQ(enhanced_code_of("5.1.1", "550 5.1.0 Address rejected"), "5.1.1");
+    EXPECT_EQ(enhanced_code_of("5.2.2", "550 5.1.0 Address rejected"), "5.1.0");
+    EXPECT_EQ(enhanced_code_of("5.1.1", "550 5.7.1 Address rejected"), "5.7.1");
+    EXPECT_EQ(enhanced_code_of("5.1.1", "550 Address rejected"), "5.1.1");
 }

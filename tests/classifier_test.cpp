@@ -88,6 +88,26 @@ TEST(ClassifierEvidence, UserUnknownAfterDataIsAFilterNotADeadAddress) {
     EXPECT_EQ(at_data.reason, "filtered");
     EXPECT_EQ(at_data.cause, "policy");
     EXPECT_EQ(at_data.action, "contact-recipient");
+    // Unless the enhanced code itself says the mailbox does not exist (RFC 3463 X.1.1).
+    Diagnosis coded = classifier.classify(
+        parse_reply("host mx.example.com[192.0.2.1] said: 550 5.1.1 User unknown (in reply to "
+                    "end of DATA command)"));
+    EXPECT_EQ(coded.reason, "userunknown");
+    EXPECT_EQ(coded.action, "suppress");
+}
+
+// A rule can say its provider refuses unknown users only after DATA (match.command): then the
+// refusal after DATA is no filter's verdict.
+TEST(ClassifierDefaultTable, ProviderThatRefusesUnknownUsersAtDataKeepsUserUnknown) {
+    const Classifier classifier(RuleTable::embedded());
+    Diagnosis d = classifier.classify(parse_reply(
+        "host mta6.am0.yahoodns.net[192.0.2.1] said: 554 delivery error: dd This user doesn't "
+        "have a yahoo.com account (jane@yahoo.com) [0] - mta1047.mail.ne1.yahoo.com (in reply "
+        "to end of DATA command)"));
+    ASSERT_NE(d.rule, nullptr);
+    EXPECT_EQ(d.rule->id, "yahoo.no-such-account-at-data");
+    EXPECT_EQ(d.reason, "userunknown");
+    EXPECT_EQ(d.action, "suppress");
 }
 
 }  // namespace
