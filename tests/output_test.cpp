@@ -56,7 +56,8 @@ TEST(JsonOutput, SameBytesAsNlohmannOnRandomText) {
         std::string s;
         std::size_t length = 1 + random() % 12;  // (an empty field is null)
         for (std::size_t k = 0; k < length; ++k) s += alphabet[random() % alphabet.size()];
-        ASSERT_EQ(our_string(s), nlohmann_string(s)) << "input bytes: " << testing::PrintToString(s);
+        ASSERT_EQ(our_string(s), nlohmann_string(s))
+            << "input bytes: " << testing::PrintToString(s);
     }
 }
 
