@@ -231,7 +231,12 @@ class BatchWorkers {
     using Task = std::packaged_task<Results()>;
 
     explicit BatchWorkers(unsigned count) {
-        for (unsigned i = 0; i < count; ++i) m_threads.emplace_back([this] { work(); });
+        for (unsigned i = 0; i < count; ++i) {
+            m_threads.emplace_back([this] {
+                Classifier::use_own_patterns_on_this_thread();
+                work();
+            });
+        }
     }
     ~BatchWorkers() {
         {
@@ -276,7 +281,7 @@ class BatchWorkers {
 
 // Feeds the lines of one input to a LineDiagnoser and keeps the input's counts. With several
 // jobs, lines are collected in batches whose items are diagnosed on worker threads (at most
-// `jobs` batches at a time) while reading goes on; results are handed on in line order.
+// 4 * `jobs` batches at a time) while reading goes on; results are handed on in line order.
 class LineInput {
   public:
     LineInput(const Classifier& classifier, const std::string& name, bool force_reply,
@@ -336,6 +341,7 @@ class LineInput {
         std::future<std::vector<std::optional<Result>>> results;
     };
     static constexpr std::size_t k_batch_items = 512;
+    static constexpr std::size_t k_in_flight_per_job = 4;
 
     void line(std::string_view text) {
         ++m_stats.lines;
@@ -351,7 +357,9 @@ class LineInput {
 
     void dispatch() {
         if (m_batch.lines.empty()) return;
-        if (m_running.size() >= m_jobs) hand_on_oldest();
+        // A few batches per worker in flight, so that neither the reading thread nor a worker
+        // waits for the other (memory stays bounded by k_in_flight_per_job * jobs batches).
+        if (m_running.size() >= k_in_flight_per_job * m_jobs) hand_on_oldest();
         auto items =
             std::make_shared<std::vector<LineDiagnoser::WorkItem>>(std::move(m_batch.items));
         const LineDiagnoser& lines = m_lines;

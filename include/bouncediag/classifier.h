@@ -35,6 +35,11 @@ class Classifier {
     Classifier& operator=(const Classifier&) = delete;
 
     Diagnosis classify(const Reply& reply) const;
+
+    // From now on, this thread compiles its own copy of each pattern it uses instead of sharing
+    // the classifier's (for worker threads that classify many replies side by side: RE2 guards
+    // each pattern's DFA cache with a lock whose contention costs more than a second compile).
+    static void use_own_patterns_on_this_thread();
     // The rule that wins for `reply`, or null. With `codes_only`, rules with text or host
     // patterns are left out (what the codes alone say: `bouncediag explain`).
     const Rule* best_rule(const Reply& reply, bool codes_only = false) const;
