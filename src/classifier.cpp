@@ -15,31 +15,14 @@
 namespace bouncediag {
 namespace {
 
-RE2::Options pattern_options() {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    return options;
-}
-
 // A reply's codes as numbers, split once per classification rather than once per rule.
 struct ReplyCodes {
     int basic = 0;
+    int parts[3] = {0, 0, 0};  // (before has_enhanced, which fills it)
     bool has_enhanced = false;
-    int parts[3] = {0, 0, 0};
 
-    explicit ReplyCodes(const Reply& reply) : basic(reply.basic_code) {
-        if (!is_enhanced_code(reply.enhanced_code)) return;
-        has_enhanced = true;
-        int part = 0;
-        for (char c : reply.enhanced_code) {
-            if (c == '.') {
-                ++part;
-            } else {
-                parts[part] = parts[part] * 10 + (c - '0');
-            }
-        }
-    }
+    explicit ReplyCodes(const Reply& reply)
+        : basic(reply.basic_code), has_enhanced(enhanced_code_parts(reply.enhanced_code, parts)) {}
 };
 
 bool codes_match(const Rule& rule, const ReplyCodes& codes) {

@@ -76,17 +76,12 @@ namespace {
 // Whether the DSN Status `status` says more than the reply's own enhanced code `own`.
 bool status_is_more_precise(std::string_view status, std::string_view own) {
     if (own.empty()) return true;
-    auto parts = [](std::string_view code) {
-        std::size_t first = code.find('.');
-        std::size_t second = code.find('.', first + 1);
-        return std::pair(code.substr(first + 1, second - first - 1), code.substr(second + 1));
-    };
-    if (!is_enhanced_code(own)) return false;
-    auto [own_subject, own_detail] = parts(own);
-    auto [subject, detail] = parts(status);
-    if (own_detail != "0") return false;
-    if (own_subject == "0") return subject != "0" || detail != "0";
-    return subject == own_subject && detail != "0";
+    int o[3];
+    int s[3];
+    if (!enhanced_code_parts(own, o) || !enhanced_code_parts(status, s)) return false;
+    if (o[2] != 0) return false;                   // own has a detail already
+    if (o[1] == 0) return s[1] != 0 || s[2] != 0;  // X.0.0: anything more
+    return s[1] == o[1] && s[2] != 0;              // X.Y.0: a detail within subject Y
 }
 
 }  // namespace

@@ -104,23 +104,21 @@ std::optional<Result> LineDiagnoser::run(const WorkItem& item) const {
 
 std::size_t LineDiagnoser::diagnose(std::string_view line, std::size_t number,
                                     const ResultSink& sink) {
-    std::vector<WorkItem> items;
-    bool complete = collect(line, number, items);
-    std::size_t emitted = 0;
-    for (const WorkItem& item : items) {
-        if (std::optional<Result> r = run(item)) {
-            sink(std::move(*r));
-            ++emitted;
-        }
-    }
+    m_items.clear();
+    bool complete = collect(line, number, m_items);
+    std::size_t emitted = run_items(sink);
     return complete ? emitted : k_held;
 }
 
 std::size_t LineDiagnoser::finish(const ResultSink& sink) {
-    std::vector<WorkItem> items;
-    collect_finish(items);
+    m_items.clear();
+    collect_finish(m_items);
+    return run_items(sink);
+}
+
+std::size_t LineDiagnoser::run_items(const ResultSink& sink) {
     std::size_t emitted = 0;
-    for (const WorkItem& item : items) {
+    for (const WorkItem& item : m_items) {
         if (std::optional<Result> r = run(item)) {
             sink(std::move(*r));
             ++emitted;

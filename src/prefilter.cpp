@@ -54,14 +54,14 @@ bool is_foldable(std::string_view atom) {
     return true;
 }
 
+}  // namespace
+
 RE2::Options pattern_options() {
     RE2::Options options;
     options.set_case_sensitive(false);
     options.set_log_errors(false);
     return options;
 }
-
-}  // namespace
 
 PatternPrefilter prefilter_of(const std::string& pattern) {
     re2::FilteredRE2 filter(k_min_atom_length);

@@ -12,9 +12,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "bouncediag/rule_table.h"
 
 namespace bouncediag {
+
+// How every rule pattern (text and remote_host) is compiled: case-insensitively, errors
+// returned rather than logged. The loader, the prefilter and the classifier must agree.
+RE2::Options pattern_options();
 
 // The prefilter of one text pattern (RE2 syntax, matched case-insensitively).
 // Throws Error when the pattern does not compile.

@@ -1,6 +1,8 @@
 #include "bouncediag/reply.h"
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <optional>
 #include <vector>
 
@@ -413,6 +415,21 @@ std::string_view Reply::code_class_type() const {
 
 bool is_enhanced_code(std::string_view code) {
     return !code.empty() && enhanced_code_length(code, 0) == code.size();
+}
+
+bool enhanced_code_parts(std::string_view code, int (&parts)[3]) {
+    if (!is_enhanced_code(code)) return false;
+    int split[3] = {0, 0, 0};
+    int part = 0;
+    for (char c : code) {
+        if (c == '.') {
+            ++part;
+        } else {
+            split[part] = split[part] * 10 + (c - '0');
+        }
+    }
+    std::copy(std::begin(split), std::end(split), std::begin(parts));
+    return true;
 }
 
 Reply parse_reply(std::string_view input) {

@@ -16,6 +16,7 @@
 #include "bouncediag/reply.h"
 #include "bouncediag/vocabulary.h"
 #include "json_location.h"
+#include "prefilter.h"
 
 namespace bouncediag {
 namespace {
@@ -27,10 +28,7 @@ constexpr int k_max_pattern_size = 1000;
 
 // What is wrong with one text pattern, or "" when nothing is.
 std::string pattern_problem(const std::string& pattern) {
-    RE2::Options options;
-    options.set_case_sensitive(false);
-    options.set_log_errors(false);
-    RE2 re(pattern, options);
+    RE2 re(pattern, pattern_options());
     if (!re.ok()) return "invalid pattern: " + re.error();
     // A costly pattern slows every reply that reaches it, first to compile, then to run (a
     // bounded repeat like [\s\S]{0,300} alone is ~2,500 instructions).
@@ -302,9 +300,6 @@ class RuleFileReader {
     }
 
     void check_patterns(const JsonPath& mpath, const Rule& rule) const {
-        RE2::Options options;
-        options.set_case_sensitive(false);
-        options.set_log_errors(false);
         for (std::size_t i = 0; i < rule.text.size(); ++i) {
             std::string problem = pattern_problem(rule.text[i]);
             if (problem.empty()) continue;
@@ -314,7 +309,7 @@ class RuleFileReader {
             fail(item, problem);
         }
         if (!rule.remote_host.empty()) {
-            RE2 re(rule.remote_host, options);
+            RE2 re(rule.remote_host, pattern_options());
             if (!re.ok()) {
                 JsonPath item = mpath;
                 item.push_back(std::string("remote_host"));
@@ -339,17 +334,8 @@ int BasicCodePattern::specificity() const {
 }
 
 bool EnhancedCodePattern::matches(std::string_view code) const {
-    if (!is_enhanced_code(code)) return false;
-    int parts[3] = {0, 0, 0};
-    int part = 0;
-    for (char c : code) {
-        if (c == '.') {
-            ++part;
-        } else {
-            parts[part] = parts[part] * 10 + (c - '0');
-        }
-    }
-    return matches(parts[0], parts[1], parts[2]);
+    int parts[3];
+    return enhanced_code_parts(code, parts) && matches(parts[0], parts[1], parts[2]);
 }
 
 int EnhancedCodePattern::specificity() const {

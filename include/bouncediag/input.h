@@ -92,12 +92,16 @@ class LineDiagnoser {
     std::optional<Result> run(const WorkItem& item) const;
 
   private:
+    // Runs m_items in order, handing each result to `sink`; returns how many it handed on.
+    std::size_t run_items(const ResultSink& sink);
+
     const Classifier& m_classifier;
     std::string m_name;
     bool m_force_reply;
     std::unique_ptr<LogReader> m_reader;
     std::vector<LogEvent> m_events;
-    std::string m_held;  // the lines of a multi-line reply seen so far
+    std::vector<WorkItem> m_items;  // diagnose()'s work, kept to reuse its memory
+    std::string m_held;             // the lines of a multi-line reply seen so far
     int m_held_code = 0;
     std::size_t m_held_line = 0;
 };

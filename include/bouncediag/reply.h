@@ -28,5 +28,8 @@ Reply parse_reply(std::string_view input);
 // True when `code` is a well-formed enhanced status code: class 2, 4 or 5, subject and detail
 // of one to three digits (RFC 3463 section 2).
 bool is_enhanced_code(std::string_view code);
+// The class, subject and detail of an enhanced status code; false (and `parts` untouched) when
+// `code` is not one.
+bool enhanced_code_parts(std::string_view code, int (&parts)[3]);
 
 }  // namespace bouncediag
