@@ -50,7 +50,7 @@ bool command_matches(const Rule& rule, const Reply& reply) {
 // A pattern compiled on first use, so a run compiles only the rules its replies reach.
 class LazyPattern {
   public:
-    const RE2& get(const std::string& pattern) const {
+    const RE2& get(std::string_view pattern) const {
         std::call_once(m_once, [&] { m_re = std::make_unique<RE2>(pattern, pattern_options()); });
         return *m_re;
     }
@@ -107,7 +107,7 @@ struct Classifier::Impl {
     std::vector<std::uint32_t> required_start{0}, required;
     std::vector<std::uint32_t> rank;               // per rule: its place in precedence order
     std::vector<std::uint32_t> pattern_rule;       // per pattern id: its rule
-    std::vector<const std::string*> pattern;       // per pattern id: its text
+    std::vector<std::string_view> pattern;         // per pattern id: its text
     std::vector<std::uint32_t> always_tried;       // patterns without atoms
     std::vector<std::uint32_t> tried_non_ascii;    // the same, for texts with a non-ASCII byte
     std::vector<std::uint32_t> without_text;       // rules without text, by rank
@@ -116,10 +116,10 @@ struct Classifier::Impl {
     std::deque<PatternPrefilter> computed;         // for rules loaded without their prefilters
 
     const RE2& text_pattern(std::uint32_t id) const {
-        if (!t_own_patterns) return text_patterns[id].get(*pattern[id]);
+        if (!t_own_patterns) return text_patterns[id].get(pattern[id]);
         std::vector<std::unique_ptr<RE2>>& own = t_patterns[classifier_id];
         if (own.size() < pattern.size()) own.resize(pattern.size());
-        if (!own[id]) own[id] = std::make_unique<RE2>(*pattern[id], pattern_options());
+        if (!own[id]) own[id] = std::make_unique<RE2>(pattern[id], pattern_options());
         return *own[id];
     }
 
@@ -166,28 +166,34 @@ struct Classifier::Impl {
         const Rule& rule = table->rules()[rule_index];
         for (std::size_t k = 0; k < rule.text.size(); ++k) {
             auto id = std::uint32_t(pattern.size());
-            pattern.push_back(&rule.text[k]);
+            pattern.push_back(rule.text[k]);
             pattern_rule.push_back(rule_index);
-            const PatternPrefilter* known =
-                rule.prefilters.size() == rule.text.size() ? &rule.prefilters[k] : nullptr;
-            if (known == nullptr) {
-                try {
-                    computed.push_back(prefilter_of(rule.text[k]));
-                } catch (const Error& e) {
-                    throw Error(rule.origin + ": rule \"" + rule.id + "\": match.text[" +
-                                std::to_string(k) + "]: " + e.what());
-                }
+            if (rule.prefilters.size() == rule.text.size()) {
+                const PrefilterView& p = rule.prefilters[k];
+                add_prefilter(id, p.atoms, p.required, p.needs_non_ascii);
+                continue;
             }
-            const PatternPrefilter& p = known ? *known : computed.back();
-            for (const std::string& atom : p.atoms) {
-                atom_pattern.emplace_back(atoms.intern(atom), id);
+            try {
+                computed.push_back(prefilter_of(rule.text[k]));
+            } catch (const Error& e) {
+                throw Error(std::string(rule.origin) + ": rule \"" + std::string(rule.id) +
+                            "\": match.text[" + std::to_string(k) + "]: " + e.what());
             }
-            if (!p.atoms.empty()) {
-                for (const std::string& atom : p.required) required.push_back(atoms.intern(atom));
-            }
-            required_start.push_back(std::uint32_t(required.size()));
-            if (p.atoms.empty()) (p.needs_non_ascii ? tried_non_ascii : always_tried).push_back(id);
+            const PatternPrefilter& p = computed.back();
+            add_prefilter(id, p.atoms, p.required, p.needs_non_ascii);
         }
+    }
+
+    // `atoms` and `required`: lists of strings that outlive the classifier.
+    template <typename Atoms>
+    void add_prefilter(std::uint32_t id, const Atoms& any_of, const Atoms& all_of,
+                       bool needs_non_ascii) {
+        for (std::string_view atom : any_of) atom_pattern.emplace_back(atoms.intern(atom), id);
+        if (!any_of.empty()) {
+            for (std::string_view atom : all_of) required.push_back(atoms.intern(atom));
+        }
+        required_start.push_back(std::uint32_t(required.size()));
+        if (any_of.empty()) (needs_non_ascii ? tried_non_ascii : always_tried).push_back(id);
     }
 
     void finish_atoms() {
@@ -330,16 +336,16 @@ Diagnosis Classifier::classify(const Reply& reply) const {
         return d;
     }
     d.rule = rule;
-    d.reason = rule->reason;
-    d.cause = rule->cause;
-    d.action = rule->action;
-    d.meaning = rule->meaning;
-    d.fix = rule->fix;
-    d.provider = rule->provider;
-    d.blocklist = rule->blocklist;
+    d.reason = std::string(rule->reason);
+    d.cause = std::string(rule->cause);
+    d.action = std::string(rule->action);
+    d.meaning = std::string(rule->meaning);
+    d.fix = std::string(rule->fix);
+    d.provider = std::string(rule->provider);
+    d.blocklist = std::string(rule->blocklist);
     // The reply's own codes say permanent or temporary (docs/rules.md, "Type and action").
     if (rule->type == "none" || code_type.empty()) {
-        d.type = rule->type;
+        d.type = std::string(rule->type);
     } else {
         d.type = std::string(code_type);
     }

@@ -63,7 +63,7 @@ RE2::Options pattern_options() {
     return options;
 }
 
-PatternPrefilter prefilter_of(const std::string& pattern) {
+PatternPrefilter prefilter_of(std::string_view pattern) {
     re2::FilteredRE2 filter(k_min_atom_length);
     int id = 0;
     if (filter.Add(pattern, pattern_options(), &id) != RE2::NoError) {

@@ -24,7 +24,7 @@ RE2::Options pattern_options();
 
 // The prefilter of one text pattern (RE2 syntax, matched case-insensitively).
 // Throws Error when the pattern does not compile.
-PatternPrefilter prefilter_of(const std::string& pattern);
+PatternPrefilter prefilter_of(std::string_view pattern);
 
 // `text` lowercased the way atoms are: ASCII letters, plus the only non-ASCII characters that
 // RE2's case folding equates with ASCII letters (U+212A KELVIN SIGN with k, U+017F LONG S with

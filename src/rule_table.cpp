@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -27,7 +28,7 @@ using nlohmann::json;
 constexpr int k_max_pattern_size = 1000;
 
 // What is wrong with one text pattern, or "" when nothing is.
-std::string pattern_problem(const std::string& pattern) {
+std::string pattern_problem(std::string_view pattern) {
     RE2 re(pattern, pattern_options());
     if (!re.ok()) return "invalid pattern: " + re.error();
     // A costly pattern slows every reply that reaches it, first to compile, then to run (a
@@ -47,6 +48,35 @@ int digit(char c) {
 }
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
+}
+
+// The strings and lists of rules read from a file: the rules point into it, and their table
+// keeps it alive (RuleTable::keep). Deques, because growing them moves no element.
+class RuleStorage {
+  public:
+    std::string_view keep(std::string s) { return m_strings.emplace_back(std::move(s)); }
+    std::span<const std::string_view> keep(std::vector<std::string> items) {
+        std::vector<std::string_view>& views = m_views.emplace_back();
+        views.reserve(items.size());
+        for (std::string& s : items) views.push_back(keep(std::move(s)));
+        return views;
+    }
+    std::span<const BasicCodePattern> keep(std::vector<BasicCodePattern> items) {
+        return m_basic.emplace_back(std::move(items));
+    }
+    std::span<const EnhancedCodePattern> keep(std::vector<EnhancedCodePattern> items) {
+        return m_enhanced.emplace_back(std::move(items));
+    }
+
+  private:
+    std::deque<std::string> m_strings;
+    std::deque<std::vector<std::string_view>> m_views;
+    std::deque<std::vector<BasicCodePattern>> m_basic;
+    std::deque<std::vector<EnhancedCodePattern>> m_enhanced;
+};
+
+std::string quoted(std::string_view s) {
+    return "\"" + std::string(s) + "\"";
 }
 
 // Turns a schema violation into "NAME:LINE:COL: PATH: message".
@@ -100,6 +130,12 @@ class RuleFileReader {
 
   private:
     RuleTable make_table();
+
+    // Moves `value` (a string or a list) into the storage the rules point into.
+    template <typename T>
+    auto keep(T value) const {
+        return m_storage->keep(std::move(value));
+    }
 
     std::string string_field(const json& obj, const JsonPath& path, const char* key,
                              bool required) const {
@@ -181,9 +217,9 @@ class RuleFileReader {
         return p;
     }
 
-    void check_vocabulary(const JsonPath& path, const std::string& value,
+    void check_vocabulary(const JsonPath& path, std::string_view value,
                           bool (*valid)(std::string_view), const char* what) const {
-        if (!valid(value)) fail(path, std::string("unknown ") + what + " \"" + value + "\"");
+        if (!valid(value)) fail(path, std::string("unknown ") + what + " " + quoted(value));
     }
 
     Rule read_rule(const json& obj, std::size_t index) const {
@@ -204,8 +240,8 @@ class RuleFileReader {
         }
         Rule rule;
         std::size_t offset = index < m_rule_offsets.size() ? m_rule_offsets[index] : 0;
-        rule.origin = m_name + ":" + m_lines->line_column(offset);
-        rule.id = string_field(obj, path, "id", true);
+        rule.origin = keep(m_name + ":" + m_lines->line_column(offset));
+        rule.id = keep(string_field(obj, path, "id", true));
         auto field_path = [&](const char* key) {
             JsonPath p = path;
             p.push_back(std::string(key));
@@ -214,7 +250,8 @@ class RuleFileReader {
         if (!std::all_of(rule.id.begin(), rule.id.end(), [](char c) {
                 return (c >= 'a' && c <= 'z') || is_digit(c) || c == '.' || c == '_' || c == '-';
             }))
-            fail(field_path("id"), "invalid id \"" + rule.id + "\" (use a-z, 0-9, '.', '_', '-')");
+            fail(field_path("id"),
+                 "invalid id " + quoted(rule.id) + " (use a-z, 0-9, '.', '_', '-')");
 
         read_match(obj, path, rule);
         if (obj.contains("priority")) {
@@ -222,19 +259,19 @@ class RuleFileReader {
                 fail(field_path("priority"), "must be an integer");
             rule.priority = obj["priority"].get<int>();
         }
-        rule.type = string_field(obj, path, "type", true);
+        rule.type = keep(string_field(obj, path, "type", true));
         check_vocabulary(field_path("type"), rule.type, is_bounce_type, "bounce type");
-        rule.reason = string_field(obj, path, "reason", true);
+        rule.reason = keep(string_field(obj, path, "reason", true));
         check_vocabulary(field_path("reason"), rule.reason, is_reason, "reason");
-        rule.cause = string_field(obj, path, "cause", true);
+        rule.cause = keep(string_field(obj, path, "cause", true));
         check_vocabulary(field_path("cause"), rule.cause, is_cause, "cause");
-        rule.action = string_field(obj, path, "action", true);
+        rule.action = keep(string_field(obj, path, "action", true));
         check_vocabulary(field_path("action"), rule.action, is_action, "action");
-        rule.meaning = string_field(obj, path, "meaning", true);
-        rule.fix = string_field(obj, path, "fix", true);
-        rule.provider = string_field(obj, path, "provider", false);
-        rule.blocklist = string_field(obj, path, "blocklist", false);
-        rule.examples = string_list(obj, path, "examples");
+        rule.meaning = keep(string_field(obj, path, "meaning", true));
+        rule.fix = keep(string_field(obj, path, "fix", true));
+        rule.provider = keep(string_field(obj, path, "provider", false));
+        rule.blocklist = keep(string_field(obj, path, "blocklist", false));
+        rule.examples = keep(string_list(obj, path, "examples"));
         if (rule.examples.empty())
             fail(path, "missing field \"examples\" (at least one reply this rule must match)");
         return rule;
@@ -270,15 +307,19 @@ class RuleFileReader {
                 fail(here, "unknown field (expected basic, enhanced, text, remote_host, command)");
             }
         }
+        std::vector<BasicCodePattern> basic;
         read_code_patterns(match, mpath, "basic", [&](const json& v, const JsonPath& at) {
-            rule.basic.push_back(basic_pattern(v, at));
+            basic.push_back(basic_pattern(v, at));
         });
+        rule.basic = keep(std::move(basic));
+        std::vector<EnhancedCodePattern> enhanced;
         read_code_patterns(match, mpath, "enhanced", [&](const json& v, const JsonPath& at) {
-            rule.enhanced.push_back(enhanced_pattern(v, at));
+            enhanced.push_back(enhanced_pattern(v, at));
         });
-        rule.text = string_list(match, mpath, "text");
-        rule.remote_host = string_field(match, mpath, "remote_host", false);
-        rule.command = string_list(match, mpath, "command");
+        rule.enhanced = keep(std::move(enhanced));
+        rule.text = keep(string_list(match, mpath, "text"));
+        rule.remote_host = keep(string_field(match, mpath, "remote_host", false));
+        rule.command = keep(string_list(match, mpath, "command"));
         static const char* const k_commands[] = {"CONNECT",   "EHLO",    "HELO", "STARTTLS",
                                                  "MAIL FROM", "RCPT TO", "DATA"};
         for (std::size_t i = 0; i < rule.command.size(); ++i) {
@@ -288,8 +329,8 @@ class RuleFileReader {
                 item.push_back(std::string("command"));
                 item.push_back(i);
                 fail(item,
-                     "unknown SMTP stage \"" + rule.command[i] +
-                         "\" (expected CONNECT, EHLO, HELO, STARTTLS, MAIL FROM, RCPT TO, DATA)");
+                     "unknown SMTP stage " + quoted(rule.command[i]) +
+                         " (expected CONNECT, EHLO, HELO, STARTTLS, MAIL FROM, RCPT TO, DATA)");
             }
         }
         if (rule.basic.empty() && rule.enhanced.empty() && rule.text.empty() &&
@@ -319,6 +360,7 @@ class RuleFileReader {
     }
 
     bool m_check_patterns;
+    std::shared_ptr<RuleStorage> m_storage = std::make_shared<RuleStorage>();
     std::vector<std::size_t> m_rule_offsets;
     std::unique_ptr<LineIndex> m_lines;
     std::string_view m_text;
@@ -362,15 +404,18 @@ int Rule::specificity() const {
     return score;
 }
 
+// "FILE:LINE:COL: rule id "X" is already used at FILE:LINE:COL".
+Error duplicate_id(const Rule& rule, const Rule& existing) {
+    return Error(std::string(rule.origin) + ": rule id " + quoted(rule.id) +
+                 " is already used at " + std::string(existing.origin));
+}
+
 RuleTable RuleFileReader::make_table() {
+    RuleTable read;
+    read.keep(m_storage);
+    for (const Rule& rule : m_table) read.add(rule);
     RuleTable table;
-    for (Rule& rule : m_table) {
-        if (const Rule* existing = table.find(rule.id)) {
-            throw Error(rule.origin + ": rule id \"" + rule.id + "\" is already used at " +
-                        existing->origin);
-        }
-        table.add(std::move(rule));
-    }
+    table.append(read);  // (which rejects a repeated id)
     return table;
 }
 
@@ -398,32 +443,43 @@ RuleTable RuleTable::embedded_files(bool check_patterns) {
 
 void RuleTable::reserve(std::size_t count) {
     m_rules.reserve(count);
-    m_index.reserve(count);
 }
 
-void RuleTable::add(Rule rule) {
-    m_index.emplace(rule.id, m_rules.size());
-    m_rules.push_back(std::move(rule));
+void RuleTable::add(const Rule& rule) {
+    m_rules.push_back(rule);
+}
+
+void RuleTable::keep(std::shared_ptr<const void> storage) {
+    m_storage.push_back(std::move(storage));
 }
 
 void RuleTable::layer(const RuleTable& other) {
+    m_storage.insert(m_storage.end(), other.m_storage.begin(), other.m_storage.end());
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (std::size_t i = 0; i < m_rules.size(); ++i) index.emplace(m_rules[i].id, i);
     for (const Rule& rule : other.m_rules) {
-        auto it = m_index.find(rule.id);
-        if (it != m_index.end()) {
-            m_rules[it->second] = rule;
+        auto [it, is_new] = index.emplace(rule.id, m_rules.size());
+        if (is_new) {
+            m_rules.push_back(rule);
         } else {
-            add(rule);
+            m_rules[it->second] = rule;
         }
     }
 }
 
 void RuleTable::append(const RuleTable& other) {
-    for (const Rule& rule : other.m_rules) {
-        if (const Rule* existing = find(rule.id)) {
-            throw Error(rule.origin + ": rule id \"" + rule.id + "\" is already used at " +
-                        existing->origin);
-        }
-        add(rule);
+    m_storage.insert(m_storage.end(), other.m_storage.begin(), other.m_storage.end());
+    append_rules(other.m_rules);
+}
+
+void RuleTable::append_rules(const std::vector<Rule>& rules) {
+    std::unordered_map<std::string_view, std::size_t> index;
+    for (std::size_t i = 0; i < m_rules.size(); ++i) index.emplace(m_rules[i].id, i);
+    m_rules.reserve(m_rules.size() + rules.size());
+    for (const Rule& rule : rules) {
+        auto [it, is_new] = index.emplace(rule.id, m_rules.size());
+        if (!is_new) throw duplicate_id(rule, m_rules[it->second]);
+        m_rules.push_back(rule);
     }
 }
 
@@ -433,17 +489,20 @@ std::vector<std::string> RuleTable::pattern_problems() const {
         for (std::size_t i = 0; i < rule.text.size(); ++i) {
             std::string problem = pattern_problem(rule.text[i]);
             if (!problem.empty()) {
-                problems.push_back(rule.origin + ": rule \"" + rule.id + "\": match.text[" +
-                                   std::to_string(i) + "]: " + problem);
+                problems.push_back(std::string(rule.origin) + ": rule " + quoted(rule.id) +
+                                   ": match.text[" + std::to_string(i) + "]: " + problem);
             }
         }
     }
     return problems;
 }
 
+// A linear search: the table is looked up by id only by `rules show` and tests, and an index
+// would cost every run ~1,000 allocations at start.
 const Rule* RuleTable::find(std::string_view id) const {
-    auto it = m_index.find(std::string(id));
-    return it == m_index.end() ? nullptr : &m_rules[it->second];
+    auto it = std::find_if(m_rules.begin(), m_rules.end(),
+                           [&](const Rule& rule) { return rule.id == id; });
+    return it == m_rules.end() ? nullptr : &*it;
 }
 
 }  // namespace bouncediag

@@ -53,8 +53,8 @@ Outcome diagnose_file(const std::string& path, unsigned jobs) {
         fd, "log", InputMode::detect, classifier,
         [&](Result&& r) {
             run.results.push_back(std::to_string(r.line) + " " + r.recipient + " " +
-                                  (r.diagnosis.rule ? r.diagnosis.rule->id : "-") + " " +
-                                  r.reply.text);
+                                  (r.diagnosis.rule ? std::string(r.diagnosis.rule->id) : "-") +
+                                  " " + r.reply.text);
         },
         {}, jobs);
     ::close(fd);

@@ -87,7 +87,7 @@ TEST(RuleTable, SmallTestTableChecksItsOwnExamples) {
         RuleTable::load_file(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/rules/small.json");
     Classifier c(t);
     for (const Rule& rule : t.rules()) {
-        for (const std::string& example : rule.examples) {
+        for (std::string_view example : rule.examples) {
             const Rule* winner = c.best_rule(parse_reply(example));
             ASSERT_NE(winner, nullptr) << example;
             EXPECT_EQ(winner->id, rule.id) << example;

@@ -23,7 +23,7 @@ class TableWriter {
         std::string prefilters = list_ref(m_prefilter_count, 0);
         if (rule.is_text_rule()) {
             std::size_t first = m_prefilter_count;
-            for (const std::string& pattern : rule.text) {
+            for (std::string_view pattern : rule.text) {
                 bouncediag::PatternPrefilter p = bouncediag::prefilter_of(pattern);
                 m_prefilters += "    {" + strings(p.atoms) + ", " + strings(p.required) +
                                 (p.needs_non_ascii ? ", true},\n" : ", false},\n");
@@ -34,8 +34,9 @@ class TableWriter {
         std::string r = "    {" + str(rule.id) + ", " + basic(rule) + ", " + enhanced(rule) + ", ";
         r += strings(rule.text) + ", " + str(rule.remote_host) + ", " + strings(rule.command) +
              ", " + std::to_string(rule.priority);
-        for (const std::string* field : {&rule.type, &rule.reason, &rule.cause, &rule.action,
-                                         &rule.meaning, &rule.fix, &rule.provider, &rule.blocklist})
+        for (const std::string_view* field :
+             {&rule.type, &rule.reason, &rule.cause, &rule.action, &rule.meaning, &rule.fix,
+              &rule.provider, &rule.blocklist})
             r += ", " + str(*field);
         r += ", " + strings(rule.examples) + ", " + str(rule.origin) + ", " + prefilters + "},\n";
         m_rules += r;
@@ -76,15 +77,16 @@ class TableWriter {
     }
 
     // A StringRef to `s` in the text, each distinct string stored once.
-    std::string str(const std::string& s) {
-        auto [it, is_new] = m_offsets.try_emplace(s, m_text.size());
+    std::string str(std::string_view s) {
+        auto [it, is_new] = m_offsets.try_emplace(std::string(s), m_text.size());
         if (is_new) m_text += s;
         return list_ref(it->second, s.size());
     }
 
-    std::string strings(const std::vector<std::string>& items) {
+    template <typename Strings>
+    std::string strings(const Strings& items) {
         std::size_t first = m_string_count;
-        for (const std::string& s : items) {
+        for (std::string_view s : items) {
             m_strings += "    " + str(s) + ",\n";
             ++m_string_count;
         }

@@ -2,9 +2,10 @@
 // to a diagnosis. Loading validates everything and reports errors as FILE:LINE:COL: message.
 #pragma once
 
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace bouncediag {
@@ -43,29 +44,39 @@ struct PatternPrefilter {
     bool needs_non_ascii = false;
 };
 
+// The same, as views (what a Rule holds).
+struct PrefilterView {
+    std::span<const std::string_view> atoms;
+    std::span<const std::string_view> required;
+    bool needs_non_ascii = false;
+};
+
+// A rule holds views: its strings and lists live in static data (the embedded table) or in
+// storage its RuleTable keeps alive (tables loaded at run time), so that building the default
+// table of ~1,000 rules allocates nothing per rule (a one-reply call is mostly start-up).
 struct Rule {
-    std::string id;
+    std::string_view id;
     // Match: every constraint present must hold; a constraint on a code the reply lacks fails.
-    std::vector<BasicCodePattern> basic;
-    std::vector<EnhancedCodePattern> enhanced;
-    std::vector<std::string> text;     // RE2 patterns, case-insensitive; any one may match
-    std::string remote_host;           // RE2 pattern on the replying host (provider scope)
-    std::vector<std::string> command;  // SMTP stages (Reply::smtp_command); any one may match
-    int priority = 0;                  // tie-breaker among rules of equal specificity
+    std::span<const BasicCodePattern> basic;
+    std::span<const EnhancedCodePattern> enhanced;
+    std::span<const std::string_view> text;     // RE2 patterns, case-insensitive; any one may match
+    std::string_view remote_host;               // RE2 pattern on the replying host (provider scope)
+    std::span<const std::string_view> command;  // SMTP stages (Reply::smtp_command); any may match
+    int priority = 0;                           // tie-breaker among rules of equal specificity
     // Outcome.
-    std::string type;  // hard, soft, none, unknown
-    std::string reason;
-    std::string cause;
-    std::string action;
-    std::string meaning;
-    std::string fix;
-    std::string provider;
-    std::string blocklist;
-    std::vector<std::string> examples;  // replies this rule must classify (checked by rules check)
-    std::string origin;                 // "FILE:LINE:COL" of the rule, for messages
+    std::string_view type;  // hard, soft, none, unknown
+    std::string_view reason;
+    std::string_view cause;
+    std::string_view action;
+    std::string_view meaning;
+    std::string_view fix;
+    std::string_view provider;
+    std::string_view blocklist;
+    std::span<const std::string_view> examples;  // replies this rule must classify (rules check)
+    std::string_view origin;                     // "FILE:LINE:COL" of the rule, for messages
     // The prefilter of each text pattern, once known: computed at build time for the
     // embedded table, else by the classifier.
-    std::vector<PatternPrefilter> prefilters;
+    std::span<const PrefilterView> prefilters;
 
     bool is_text_rule() const { return !text.empty(); }
     // Precedence: text beats codes; exact enhanced beats wildcard; then priority (docs/rules.md).
@@ -96,14 +107,20 @@ class RuleTable {
     const Rule* find(std::string_view id) const;
     // Every invalid or too costly text pattern, one message each (rules check).
     std::vector<std::string> pattern_problems() const;
-    // Adds one rule at the end (the caller checks its id is new).
-    void add(Rule rule);
+    // Adds one rule at the end (the caller checks its id is new). What the rule points into
+    // must outlive the table: static data, or storage handed to keep().
+    void add(const Rule& rule);
+    // Keeps `storage` alive as long as this table or a table built from it (layer, append).
+    void keep(std::shared_ptr<const void> storage);
     // Makes room for `count` rules.
     void reserve(std::size_t count);
 
   private:
+    // Adds `rules`; an id already in the table is an error.
+    void append_rules(const std::vector<Rule>& rules);
+
     std::vector<Rule> m_rules;
-    std::unordered_map<std::string, std::size_t> m_index;  // id -> position in m_rules
+    std::vector<std::shared_ptr<const void>> m_storage;
 };
 
 }  // namespace bouncediag

@@ -277,7 +277,8 @@ class Diagnoser {
             return;
         if (m_command == Command::summary) {
             m_summary.add(SummaryItem{d.type, d.cause, d.reason, d.action, d.provider, r.recipient,
-                                      d.blocklist, d.rule ? d.rule->id : std::string()});
+                                      d.blocklist,
+                                      d.rule ? std::string(d.rule->id) : std::string()});
             return;
         }
         if (m_command == Command::suppress) {
@@ -480,7 +481,7 @@ std::string rule_line(const Rule& rule) {
 }
 
 // A string, or null when empty.
-nlohmann::ordered_json optional_string(const std::string& s) {
+nlohmann::ordered_json optional_string(std::string_view s) {
     return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s);
 }
 
@@ -549,8 +550,8 @@ int run_explain(const Options& o, Plan& plan) {
             text += fmt::format("  {}\n", paint("1", "known wordings with this code:"));
             for (const Rule* r : ex.wordings) {
                 text += fmt::format("    - {}{}: {} [{}]\n",
-                                    r->provider.empty() ? "" : r->provider + ": ", r->reason,
-                                    r->meaning, r->id);
+                                    r->provider.empty() ? "" : std::string(r->provider) + ": ",
+                                    r->reason, r->meaning, r->id);
             }
         }
         out.write(text);
@@ -574,9 +575,9 @@ int run_rules_check(const Options& o) {
     std::size_t examples = 0;
     std::map<std::string, int> by_provider, by_reason, by_cause;
     for (const Rule& rule : table->rules()) {
-        ++by_provider[rule.provider.empty() ? "(generic)" : rule.provider];
-        ++by_reason[rule.reason];
-        ++by_cause[rule.cause];
+        ++by_provider[rule.provider.empty() ? "(generic)" : std::string(rule.provider)];
+        ++by_reason[std::string(rule.reason)];
+        ++by_cause[std::string(rule.cause)];
         for (std::size_t i = 0; i < rule.examples.size(); ++i) {
             ++examples;
             Reply reply = parse_reply(rule.examples[i]);

@@ -1,21 +1,33 @@
 // RuleTable::embedded(): the default table, from the static data the build generated
 // (src/compiled_rule.h). Kept out of the core library so that tools/embed_rule_table, which
 // writes that data, links without it.
+#include <memory>
+
 #include "bouncediag/rule_table.h"
 #include "compiled_rule.h"
 
 namespace bouncediag {
 namespace {
 
-class RuleBuilder {
+// Rules as views into the compiled table. The data holds offsets, not pointers (see
+// compiled_rule.h), so the items of its string lists and its prefilters are turned into views
+// once, in two arrays; every rule's lists are spans of those.
+class EmbeddedViews {
   public:
-    explicit RuleBuilder(const CompiledTable& table) : m_table(table) {}
+    explicit EmbeddedViews(const CompiledTable& table) : m_table(table) {
+        m_strings.reserve(table.strings.size());
+        for (StringRef s : table.strings) m_strings.push_back(str(s));
+        m_prefilters.reserve(table.prefilters.size());
+        for (const CompiledPrefilter& p : table.prefilters)
+            m_prefilters.push_back(
+                PrefilterView{strings(p.atoms), strings(p.required), p.needs_non_ascii});
+    }
 
     Rule make(const CompiledRule& c) const {
         Rule rule;
         rule.id = str(c.id);
-        rule.basic = list(m_table.basic, c.basic);
-        rule.enhanced = list(m_table.enhanced, c.enhanced);
+        rule.basic = m_table.basic.subspan(c.basic.first, c.basic.count);
+        rule.enhanced = m_table.enhanced.subspan(c.enhanced.first, c.enhanced.count);
         rule.text = strings(c.text);
         rule.remote_host = str(c.remote_host);
         rule.command = strings(c.command);
@@ -30,47 +42,34 @@ class RuleBuilder {
         rule.blocklist = str(c.blocklist);
         rule.examples = strings(c.examples);
         rule.origin = str(c.origin);
-        rule.prefilters.reserve(c.prefilters.count);
-        for (const CompiledPrefilter& p :
-             m_table.prefilters.subspan(c.prefilters.first, c.prefilters.count)) {
-            rule.prefilters.push_back(
-                PatternPrefilter{strings(p.atoms), strings(p.required), p.needs_non_ascii});
-        }
+        rule.prefilters = std::span<const PrefilterView>(m_prefilters)
+                              .subspan(c.prefilters.first, c.prefilters.count);
         return rule;
     }
 
   private:
-    std::string str(StringRef s) const {
-        return std::string(m_table.text.substr(s.offset, s.length));
-    }
+    std::string_view str(StringRef s) const { return m_table.text.substr(s.offset, s.length); }
 
-    template <typename T>
-    static std::vector<T> list(std::span<const T> all, ListRef ref) {
-        auto part = all.subspan(ref.first, ref.count);
-        return std::vector<T>(part.begin(), part.end());
-    }
-
-    std::vector<std::string> strings(ListRef ref) const {
-        std::vector<std::string> out;
-        out.reserve(ref.count);
-        for (StringRef s : m_table.strings.subspan(ref.first, ref.count)) out.push_back(str(s));
-        return out;
+    std::span<const std::string_view> strings(ListRef ref) const {
+        return std::span<const std::string_view>(m_strings).subspan(ref.first, ref.count);
     }
 
     const CompiledTable& m_table;
+    std::vector<std::string_view> m_strings;
+    std::vector<PrefilterView> m_prefilters;
 };
 
 }  // namespace
 
 const RuleTable& RuleTable::embedded() {
-    // Never destroyed: freeing ~1,000 rules at exit would cost a one-reply run ~10 % of its
-    // time, for nothing.
+    // Never destroyed: freeing it at exit would cost a one-reply run time for nothing.
     static const RuleTable& table = *[] {
         const CompiledTable& compiled = compiled_table();
-        const RuleBuilder builder(compiled);
+        auto views = std::make_shared<const EmbeddedViews>(compiled);
         auto* t = new RuleTable;
+        t->keep(views);
         t->reserve(compiled.rules.size());
-        for (const CompiledRule& c : compiled.rules) t->add(builder.make(c));
+        for (const CompiledRule& c : compiled.rules) t->add(views->make(c));
         return t;
     }();
     return table;
