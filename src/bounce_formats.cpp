@@ -643,6 +643,13 @@ std::string stated_command(std::string_view text) {
         if (c.find("recipient") != std::string::npos) return "RCPT TO";
         return "DATA";
     }
+    // Gmail's relay notices end the remote reply with the state its SMTP client was in:
+    // "550 550 <a@b>: User unknown (state 14)." is the answer to RCPT TO; states 15, 17 and 18
+    // are the answers to DATA and to the end of the message data.
+    static const RE2 k_gmail_state("\\(state (14|15|17|18)\\)");
+    std::string state;
+    if (RE2::PartialMatch(piece(text), k_gmail_state, &state))
+        return state == "14" ? "RCPT TO" : "DATA";
     return {};
 }
 

@@ -1,0 +1,55 @@
+// Which SMTP stage a bounce format says the remote reply answered (BounceRecipient::smtp_command).
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "bouncediag/bounce_email.h"
+
+using namespace bouncediag;
+
+namespace {
+
+// A Gmail relay notice in its older plain-text form, whose remote reply ends in "(state N)".
+std::string gmail_relay_notice(const std::string& reply) {
+    return "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\n"
+           "To: sam@example.org\n"
+           "Subject: Delivery Status Notification (Failure)\n\n"
+           "This is an automatically generated Delivery Status Notification\n\n"
+           "Delivery to the following recipient failed permanently:\n\n"
+           "     vera@example.net\n\n"
+           "Technical details of permanent failure:\n"
+           "Google tried to deliver your message, but it was rejected by the recipient domain. "
+           "The error that the other server returned was: " +
+           reply +
+           "\n\n----- Original message -----\n"
+           "From: sam@example.org\nTo: vera@example.net\nSubject: hello\n\nhi\n";
+}
+
+}  // namespace
+
+TEST(BounceStage, GmailStateNumberNamesTheCommand) {
+    struct Case {
+        const char* reply;
+        const char* command;
+    };
+    const Case cases[] = {
+        {"550 550 <vera@example.net>: User unknown (state 14).", "RCPT TO"},
+        {"554 554 Error: no valid recipients (state 15).", "DATA"},
+        {"550 550 <vera@example.net> No such user here (state 17).", "DATA"},
+        {"550 550 Unknown user vera@example.net (state 18).", "DATA"},
+    };
+    for (const Case& c : cases) {
+        BounceEmail e = read_bounce_email(gmail_relay_notice(c.reply));
+        ASSERT_EQ(e.recipients.size(), 1u) << c.reply;
+        EXPECT_EQ(e.recipients[0].recipient, "vera@example.net") << c.reply;
+        EXPECT_EQ(e.recipients[0].smtp_command, c.command) << c.reply;
+    }
+}
+
+TEST(BounceStage, OtherGmailStatesNameNoCommand) {
+    // States before RCPT (TLS, AUTH, greeting) are not mapped: the reply's words decide.
+    BounceEmail e =
+        read_bounce_email(gmail_relay_notice("500 Remote server does not support TLS (state 6)."));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "");
+}
