@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "bouncediag/error.h"
+#include "classifier_index.h"
 #include "prefilter.h"
 
 namespace bouncediag {
@@ -99,27 +100,21 @@ struct Classifier::Impl {
 
     const RuleTable* table = nullptr;
     const std::uint64_t classifier_id = g_next_classifier_id++;
-    AtomIndex atoms;
-    // Per atom id, the patterns it makes candidates; per pattern id, the atoms it requires
-    // (both flattened: entries [start[i], start[i + 1]) of the list).
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> atom_pattern;  // until finish_atoms()
-    std::vector<std::uint32_t> trigger_start, triggers;
-    std::vector<std::uint32_t> required_start{0}, required;
-    std::vector<std::uint32_t> rank;               // per rule: its place in precedence order
-    std::vector<std::uint32_t> pattern_rule;       // per pattern id: its rule
-    std::vector<std::string_view> pattern;         // per pattern id: its text
-    std::vector<std::uint32_t> always_tried;       // patterns without atoms
-    std::vector<std::uint32_t> tried_non_ascii;    // the same, for texts with a non-ASCII byte
-    std::vector<std::uint32_t> without_text;       // rules without text, by rank
+    std::unique_ptr<BuiltClassifierIndex> built;  // unless the table came with its index
+    ClassifierIndex index;
+    std::size_t pattern_count = 0;
     std::unique_ptr<LazyPattern[]> text_patterns;  // per pattern id
     std::unique_ptr<LazyPattern[]> host_patterns;  // per rule
-    std::deque<PatternPrefilter> computed;         // for rules loaded without their prefilters
+
+    std::string_view pattern(std::uint32_t id) const {
+        return table->rules()[index.pattern_rule[id]].text[index.pattern_item[id]];
+    }
 
     const RE2& text_pattern(std::uint32_t id) const {
-        if (!t_own_patterns) return text_patterns[id].get(pattern[id]);
+        if (!t_own_patterns) return text_patterns[id].get(pattern(id));
         std::vector<std::unique_ptr<RE2>>& own = t_patterns[classifier_id];
-        if (own.size() < pattern.size()) own.resize(pattern.size());
-        if (!own[id]) own[id] = std::make_unique<RE2>(pattern[id], pattern_options());
+        if (own.size() < pattern_count) own.resize(pattern_count);
+        if (!own[id]) own[id] = std::make_unique<RE2>(pattern(id), pattern_options());
         return *own[id];
     }
 
@@ -149,72 +144,16 @@ struct Classifier::Impl {
         return true;
     }
 
-    // Higher specificity wins, then higher priority, then the earlier rule.
-    static std::vector<std::uint32_t> precedence_order(const std::vector<Rule>& rules) {
-        std::vector<int> specificity;
-        for (const Rule& rule : rules) specificity.push_back(rule.specificity());
-        std::vector<std::uint32_t> order(rules.size());
-        for (std::size_t i = 0; i < order.size(); ++i) order[i] = std::uint32_t(i);
-        std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-            if (specificity[a] != specificity[b]) return specificity[a] > specificity[b];
-            return rules[a].priority > rules[b].priority;
-        });
-        return order;
-    }
-
-    void add_patterns(std::uint32_t rule_index) {
-        const Rule& rule = table->rules()[rule_index];
-        for (std::size_t k = 0; k < rule.text.size(); ++k) {
-            auto id = std::uint32_t(pattern.size());
-            pattern.push_back(rule.text[k]);
-            pattern_rule.push_back(rule_index);
-            if (rule.prefilters.size() == rule.text.size()) {
-                const PrefilterView& p = rule.prefilters[k];
-                add_prefilter(id, p.atoms, p.required, p.needs_non_ascii);
-                continue;
-            }
-            try {
-                computed.push_back(prefilter_of(rule.text[k]));
-            } catch (const Error& e) {
-                throw Error(std::string(rule.origin) + ": rule \"" + std::string(rule.id) +
-                            "\": match.text[" + std::to_string(k) + "]: " + e.what());
-            }
-            const PatternPrefilter& p = computed.back();
-            add_prefilter(id, p.atoms, p.required, p.needs_non_ascii);
-        }
-    }
-
-    // `atoms` and `required`: lists of strings that outlive the classifier.
-    template <typename Atoms>
-    void add_prefilter(std::uint32_t id, const Atoms& any_of, const Atoms& all_of,
-                       bool needs_non_ascii) {
-        for (std::string_view atom : any_of) atom_pattern.emplace_back(atoms.intern(atom), id);
-        if (!any_of.empty()) {
-            for (std::string_view atom : all_of) required.push_back(atoms.intern(atom));
-        }
-        required_start.push_back(std::uint32_t(required.size()));
-        if (any_of.empty()) (needs_non_ascii ? tried_non_ascii : always_tried).push_back(id);
-    }
-
-    void finish_atoms() {
-        atoms.finish();
-        // A counting sort into one flat array (a vector per atom meant thousands of allocations).
-        trigger_start.assign(atoms.size() + 1, 0);
-        for (const auto& [atom, id] : atom_pattern) ++trigger_start[atom + 1];
-        for (std::size_t a = 0; a < atoms.size(); ++a) trigger_start[a + 1] += trigger_start[a];
-        triggers.resize(atom_pattern.size());
-        std::vector<std::uint32_t> next(trigger_start.begin(), trigger_start.end() - 1);
-        for (const auto& [atom, id] : atom_pattern) triggers[next[atom]++] = id;
-        atom_pattern = {};
-    }
-
     // Appends the patterns whose atoms the reply contains to scratch.patterns.
     void find_candidates(const Reply& reply, Scratch& scratch) const {
         fold_for_atoms(reply.text, scratch.folded);
         scratch.atoms.clear();
-        atoms.find(scratch.folded, scratch.atoms, scratch.atom_found);
+        index.atoms.find(scratch.folded, scratch.atoms, scratch.atom_found);
+        const auto& trigger_start = index.trigger_start;
+        const auto& triggers = index.triggers;
+        const auto& required_start = index.required_start;
         std::vector<std::uint8_t>& seen = scratch.pattern_seen;
-        if (seen.size() < pattern.size()) seen.resize(pattern.size(), 0);
+        if (seen.size() < pattern_count) seen.resize(pattern_count, 0);
         for (std::uint32_t a : scratch.atoms) {
             for (std::uint32_t k = trigger_start[a]; k < trigger_start[a + 1]; ++k) {
                 std::uint32_t id = triggers[k];
@@ -222,7 +161,7 @@ struct Classifier::Impl {
                 seen[id] = 1;
                 bool all_required = true;
                 for (std::uint32_t r = required_start[id]; r < required_start[id + 1]; ++r)
-                    all_required = all_required && scratch.atom_found[required[r]];
+                    all_required = all_required && scratch.atom_found[index.required[r]];
                 if (all_required) scratch.patterns.push_back(id);
             }
         }
@@ -239,17 +178,20 @@ struct Classifier::Impl {
         ids.clear();
         if (!codes_only) {
             find_candidates(reply, scratch);
-            ids.insert(ids.end(), always_tried.begin(), always_tried.end());
+            ids.insert(ids.end(), index.always_tried.begin(), index.always_tried.end());
             if (has_non_ascii(reply.text))
-                ids.insert(ids.end(), tried_non_ascii.begin(), tried_non_ascii.end());
+                ids.insert(ids.end(), index.tried_non_ascii.begin(), index.tried_non_ascii.end());
             std::sort(ids.begin(), ids.end(), [&](std::uint32_t a, std::uint32_t b) {
-                std::uint32_t ra = rank[pattern_rule[a]];
-                std::uint32_t rb = rank[pattern_rule[b]];
+                std::uint32_t ra = index.rank[index.pattern_rule[a]];
+                std::uint32_t rb = index.rank[index.pattern_rule[b]];
                 return ra != rb ? ra < rb : a < b;
             });
         }
 
         // Both lists are in precedence order: walk them as one.
+        const auto& rank = index.rank;
+        const auto& pattern_rule = index.pattern_rule;
+        const auto& without_text = index.without_text;
         const ReplyCodes codes(reply);
         std::size_t t = 0;
         std::size_t w = 0;
@@ -280,20 +222,15 @@ struct Classifier::Impl {
 Classifier::Classifier(const RuleTable& table) : m_impl(std::make_unique<Impl>()) {
     Impl& impl = *m_impl;
     impl.table = &table;
-    const auto& rules = table.rules();
-    impl.host_patterns = std::make_unique<LazyPattern[]>(rules.size());
-    impl.rank.resize(rules.size());
-    std::vector<std::uint32_t> order = Impl::precedence_order(rules);
-    for (std::size_t r = 0; r < order.size(); ++r) impl.rank[order[r]] = std::uint32_t(r);
-    for (std::uint32_t i : order) {
-        if (rules[i].is_text_rule()) {
-            impl.add_patterns(i);
-        } else {
-            impl.without_text.push_back(i);
-        }
+    if (const ClassifierIndex* prebuilt = table.prebuilt_index()) {
+        impl.index = *prebuilt;
+    } else {
+        impl.built = std::make_unique<BuiltClassifierIndex>(table);
+        impl.index = impl.built->index();
     }
-    impl.text_patterns = std::make_unique<LazyPattern[]>(impl.pattern.size());
-    impl.finish_atoms();
+    impl.pattern_count = impl.index.pattern_rule.size();
+    impl.text_patterns = std::make_unique<LazyPattern[]>(impl.pattern_count);
+    impl.host_patterns = std::make_unique<LazyPattern[]>(table.rules().size());
 }
 
 Classifier::~Classifier() {

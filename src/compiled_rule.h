@@ -1,10 +1,12 @@
-// The default rule table as static data: data/rules/*.json loaded, checked and prefiltered at
-// build time by tools/embed_rule_table, so a run starts without parsing JSON or compiling a
-// pattern (a one-reply call used to spend ~16 ms on the JSON and ~90 ms on the patterns).
+// The default rule table as static data: data/rules/*.json loaded, checked and indexed for the
+// classifier at build time by tools/embed_rule_table, so a run starts without parsing JSON or
+// compiling a pattern (a one-reply call used to spend ~16 ms on the JSON and ~90 ms on the
+// patterns).
 //
-// The data holds no pointers, only offsets into a few arrays: pointers in static data must be
+// The rules hold no pointers, only offsets into a few arrays: pointers in static data must be
 // relocated by the loader at every start of a position-independent binary, which touched every
-// page of the table (~130 page faults, expensive on virtual machines).
+// page of the table (~130 page faults, expensive on virtual machines). Only the table's own
+// spans and the classifier index's (a few dozen pointers, one page) are relocated.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,7 @@
 #include <string_view>
 
 #include "bouncediag/rule_table.h"
+#include "classifier_index.h"
 
 namespace bouncediag {
 
@@ -25,13 +28,6 @@ struct StringRef {
 struct ListRef {
     std::uint32_t first;
     std::uint32_t count;
-};
-
-// One PatternPrefilter; its lists are in CompiledTable::strings.
-struct CompiledPrefilter {
-    ListRef atoms;
-    ListRef required;
-    bool needs_non_ascii;
 };
 
 // One Rule.
@@ -53,7 +49,6 @@ struct CompiledRule {
     StringRef blocklist;
     ListRef examples;  // in CompiledTable::strings
     StringRef origin;
-    ListRef prefilters;  // in CompiledTable::prefilters, one per text pattern
 };
 
 struct CompiledTable {
@@ -61,8 +56,8 @@ struct CompiledTable {
     std::span<const StringRef> strings;  // the items of string lists
     std::span<const BasicCodePattern> basic;
     std::span<const EnhancedCodePattern> enhanced;
-    std::span<const CompiledPrefilter> prefilters;
     std::span<const CompiledRule> rules;
+    ClassifierIndex classifier_index;  // for the rules as they are (a handful of pointers)
 };
 
 // Defined in the generated compiled_rules.cpp.

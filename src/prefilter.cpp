@@ -140,47 +140,13 @@ void fold_for_atoms(std::string_view text, std::string& out) {
     }
 }
 
-std::uint32_t AtomIndex::key_of(const char* three_bytes) {
+std::size_t AtomLookup::bucket_of(const char* three_bytes) {
     auto b = [&](int i) { return std::uint32_t(static_cast<unsigned char>(three_bytes[i])); };
-    return b(0) | (b(1) << 8) | (b(2) << 16);
-}
-
-std::size_t AtomIndex::bucket_of(std::uint32_t key) {
+    std::uint32_t key = b(0) | (b(1) << 8) | (b(2) << 16);
     return (key * 2654435761u) >> (32 - k_bucket_bits);
 }
 
-std::uint32_t AtomIndex::intern(std::string_view atom) {
-    auto [it, is_new] = m_ids.try_emplace(atom, std::uint32_t(m_atoms.size()));
-    if (is_new) m_atoms.push_back(atom);
-    return it->second;
-}
-
-void AtomIndex::finish() {
-    constexpr std::size_t buckets = std::size_t(1) << k_bucket_bits;
-    std::vector<std::uint32_t> count(buckets + 1, 0);
-    for (std::string_view atom : m_atoms) {
-        if (atom.size() < std::size_t(k_min_atom_length))
-            throw Error("internal error: prefilter atom \"" + std::string(atom) + "\" too short");
-        ++count[bucket_of(key_of(atom.data())) + 1];
-    }
-    m_bucket_start.assign(buckets + 1, 0);
-    for (std::size_t b = 0; b < buckets; ++b)
-        m_bucket_start[b + 1] = m_bucket_start[b] + count[b + 1];
-    m_entries.assign(m_atoms.size(), Entry{0, 0, 0, 0});
-    std::vector<std::uint32_t> next(m_bucket_start.begin(), m_bucket_start.end() - 1);
-    for (std::size_t i = 0; i < m_atoms.size(); ++i) {
-        std::string_view atom = m_atoms[i];
-        std::size_t head_length = std::min<std::size_t>(atom.size(), 8);
-        std::uint64_t mask =
-            head_length == 8 ? ~std::uint64_t(0) : (std::uint64_t(1) << (8 * head_length)) - 1;
-        m_entries[next[bucket_of(key_of(atom.data()))]++] =
-            Entry{load_head(atom, 0) & mask, mask, std::uint32_t(atom.size()), std::uint32_t(i)};
-    }
-    m_ids.clear();
-}
-
-// The eight bytes of `text` from `pos` as a little-endian number (zeros past its end).
-std::uint64_t AtomIndex::load_head(std::string_view text, std::size_t pos) {
+std::uint64_t AtomLookup::load_head(std::string_view text, std::size_t pos) {
     unsigned char bytes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     std::memcpy(bytes, text.data() + pos, std::min<std::size_t>(8, text.size() - pos));
     std::uint64_t head = 0;
@@ -188,24 +154,59 @@ std::uint64_t AtomIndex::load_head(std::string_view text, std::size_t pos) {
     return head;
 }
 
-void AtomIndex::find(std::string_view folded, std::vector<std::uint32_t>& found,
-                     std::vector<std::uint8_t>& marks) const {
-    if (marks.size() < m_atoms.size()) marks.resize(m_atoms.size(), 0);
+void AtomLookup::find(std::string_view folded, std::vector<std::uint32_t>& found,
+                      std::vector<std::uint8_t>& marks) const {
+    if (marks.size() < atom_count) marks.resize(atom_count, 0);
     for (std::size_t pos = 0; pos + k_min_atom_length <= folded.size(); ++pos) {
-        std::size_t b = bucket_of(key_of(folded.data() + pos));
-        if (m_bucket_start[b] == m_bucket_start[b + 1]) continue;
+        std::size_t b = bucket_of(folded.data() + pos);
+        if (bucket_start[b] == bucket_start[b + 1]) continue;
         std::uint64_t head = load_head(folded, pos);
-        for (std::uint32_t k = m_bucket_start[b]; k < m_bucket_start[b + 1]; ++k) {
-            const Entry& entry = m_entries[k];
+        for (std::uint32_t k = bucket_start[b]; k < bucket_start[b + 1]; ++k) {
+            const AtomEntry& entry = entries[k];
             if ((head & entry.head_mask) != entry.head || marks[entry.id]) continue;
             if (entry.length > 8 && (entry.length > folded.size() - pos ||
-                                     std::memcmp(m_atoms[entry.id].data() + 8,
+                                     std::memcmp(text.data() + entry.offset + 8,
                                                  folded.data() + pos + 8, entry.length - 8) != 0))
                 continue;
             marks[entry.id] = 1;
             found.push_back(entry.id);
         }
     }
+}
+
+std::uint32_t AtomIndex::intern(std::string_view atom) {
+    auto [it, is_new] = m_ids.try_emplace(std::string(atom), std::uint32_t(m_atoms.size()));
+    if (is_new) m_atoms.emplace_back(atom);
+    return it->second;
+}
+
+void AtomIndex::finish() {
+    constexpr std::size_t buckets = AtomLookup::k_buckets;
+    std::vector<std::uint32_t> count(buckets + 1, 0);
+    std::vector<std::uint32_t> offset;
+    for (const std::string& atom : m_atoms) {
+        if (atom.size() < std::size_t(k_min_atom_length))
+            throw Error("internal error: prefilter atom \"" + atom + "\" too short");
+        ++count[AtomLookup::bucket_of(atom.data()) + 1];
+        offset.push_back(std::uint32_t(m_text.size()));
+        m_text += atom;
+    }
+    m_bucket_start.assign(buckets + 1, 0);
+    for (std::size_t b = 0; b < buckets; ++b)
+        m_bucket_start[b + 1] = m_bucket_start[b] + count[b + 1];
+    m_entries.assign(m_atoms.size(), AtomEntry{0, 0, 0, 0, 0});
+    std::vector<std::uint32_t> next(m_bucket_start.begin(), m_bucket_start.end() - 1);
+    for (std::size_t i = 0; i < m_atoms.size(); ++i) {
+        const std::string& atom = m_atoms[i];
+        std::size_t head_length = std::min<std::size_t>(atom.size(), 8);
+        std::uint64_t mask =
+            head_length == 8 ? ~std::uint64_t(0) : (std::uint64_t(1) << (8 * head_length)) - 1;
+        m_entries[next[AtomLookup::bucket_of(atom.data())]++] =
+            AtomEntry{AtomLookup::load_head(atom, 0) & mask, mask, std::uint32_t(atom.size()),
+                      std::uint32_t(i), offset[i]};
+    }
+    m_ids.clear();
+    m_lookup = AtomLookup{m_text, m_bucket_start, m_entries, std::uint32_t(m_atoms.size())};
 }
 
 }  // namespace bouncediag

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,6 +18,18 @@
 #include "bouncediag/rule_table.h"
 
 namespace bouncediag {
+
+// What a text pattern needs to be worth running on a reply (the classifier keeps one per pattern).
+struct PatternPrefilter {
+    // Lowercase strings of at least 3 bytes, one of which occurs in the folded form
+    // (fold_for_atoms) of every text the pattern matches. Empty: no such list exists.
+    std::vector<std::string> atoms;
+    // Atoms that every text the pattern matches contains (each alone suffices as `atoms`).
+    std::vector<std::string> required;
+    // Without atoms: every text the pattern matches has a byte >= 0x80 (the pattern needs a
+    // non-ASCII letter, e.g. Cyrillic, whose case variants an atom cannot express).
+    bool needs_non_ascii = false;
+};
 
 // How every rule pattern (text and remote_host) is compiled: case-insensitively, errors
 // returned rather than logged. The loader, the prefilter and the classifier must agree.
@@ -31,39 +44,59 @@ PatternPrefilter prefilter_of(std::string_view pattern);
 // s). Atoms never contain other cased letters (prefilter_of leaves them out).
 void fold_for_atoms(std::string_view text, std::string& out);
 
-// Finds which atoms occur in a folded text.
-class AtomIndex {
-  public:
-    // The id of `atom` (lowercase, >= 3 bytes), added when new. The index keeps the view:
-    // the string must outlive it.
-    std::uint32_t intern(std::string_view atom);
-    // Prepares the lookup structure; call once after the last intern().
-    void finish();
-    std::size_t size() const { return m_atoms.size(); }
+// An atom in its bucket of an AtomLookup: its first (up to) eight bytes as a number, compared
+// at once before the rest, since many atoms share their first three bytes with common words.
+struct AtomEntry {
+    std::uint64_t head;
+    std::uint64_t head_mask;
+    std::uint32_t length;
+    std::uint32_t id;
+    std::uint32_t offset;  // of the atom in AtomLookup::text
+};
+
+// Finds which atoms occur in a folded text: atoms bucketed by a hash of their first three
+// bytes. Views, into an AtomIndex or into the static data of the embedded table.
+struct AtomLookup {
+    static constexpr int k_bucket_bits = 14;
+    static constexpr std::size_t k_buckets = std::size_t(1) << k_bucket_bits;
+
+    std::string_view text;                        // every atom, one after another
+    std::span<const std::uint32_t> bucket_start;  // k_buckets + 1 offsets into entries
+    std::span<const AtomEntry> entries;           // grouped by bucket
+    std::uint32_t atom_count = 0;
 
     // Appends to `found` the id of every atom that occurs in `folded`, each once, and sets
-    // `marks[id]` for each (`marks` grows to size(); the caller clears the marks it was given).
+    // `marks[id]` for each (`marks` grows to atom_count; the caller clears the marks it was
+    // given).
     void find(std::string_view folded, std::vector<std::uint32_t>& found,
               std::vector<std::uint8_t>& marks) const;
 
-  private:
-    static constexpr int k_bucket_bits = 14;
-    static std::uint32_t key_of(const char* three_bytes);
-    static std::size_t bucket_of(std::uint32_t key);
-
-    // An atom in its bucket: its first (up to) eight bytes as a number, compared at once
-    // before the rest, since many atoms share their first three bytes with common words.
-    struct Entry {
-        std::uint64_t head;
-        std::uint64_t head_mask;
-        std::uint32_t length;
-        std::uint32_t id;
-    };
+    static std::size_t bucket_of(const char* three_bytes);
+    // The eight bytes of `text` from `pos` as a little-endian number (zeros past its end).
     static std::uint64_t load_head(std::string_view text, std::size_t pos);
-    std::vector<std::string_view> m_atoms;
-    std::unordered_map<std::string_view, std::uint32_t> m_ids;  // atom -> id, until finish()
-    std::vector<std::uint32_t> m_bucket_start;  // buckets + 1 offsets into m_entries
-    std::vector<Entry> m_entries;               // grouped by bucket
+};
+
+// Builds an AtomLookup.
+class AtomIndex {
+  public:
+    AtomIndex() = default;
+    AtomIndex(const AtomIndex&) = delete;  // (the lookup points into the index)
+    AtomIndex& operator=(const AtomIndex&) = delete;
+
+    // The id of `atom` (lowercase, >= 3 bytes), added when new.
+    std::uint32_t intern(std::string_view atom);
+    // Prepares the lookup; call once after the last intern().
+    void finish();
+    std::size_t size() const { return m_atoms.size(); }
+    const AtomLookup& lookup() const { return m_lookup; }
+
+  private:
+    std::vector<std::string> m_atoms;
+    std::unordered_map<std::string, std::uint32_t> m_ids;  // atom -> id, until finish()
+    std::string m_text;
+    std::vector<std::uint32_t> m_bucket_start;
+    std::vector<AtomEntry> m_entries;
+    AtomLookup m_lookup;
 };
 
 }  // namespace bouncediag

@@ -451,6 +451,7 @@ void RuleTable::reserve(std::size_t count) {
 }
 
 void RuleTable::add(const Rule& rule) {
+    m_prebuilt_index = nullptr;
     m_rules.push_back(rule);
 }
 
@@ -459,6 +460,7 @@ void RuleTable::keep(std::shared_ptr<const void> storage) {
 }
 
 void RuleTable::layer(const RuleTable& other) {
+    m_prebuilt_index = nullptr;
     m_storage.insert(m_storage.end(), other.m_storage.begin(), other.m_storage.end());
     std::unordered_map<std::string_view, std::size_t> index;
     for (std::size_t i = 0; i < m_rules.size(); ++i) index.emplace(m_rules[i].id, i);
@@ -473,6 +475,7 @@ void RuleTable::layer(const RuleTable& other) {
 }
 
 void RuleTable::append(const RuleTable& other) {
+    m_prebuilt_index = nullptr;
     m_storage.insert(m_storage.end(), other.m_storage.begin(), other.m_storage.end());
     append_rules(other.m_rules);
 }

@@ -1,7 +1,8 @@
 // embed_rule_table OUTPUT: writes the default rule table (data/rules/*.json, already embedded
-// in the core library as text) as C++ static data (src/compiled_rule.h), with every text
-// pattern's prefilter computed, so that bouncediag starts without parsing JSON or compiling
-// patterns. Run by the build; a bad rule file fails the build with the loader's message.
+// in the core library as text) as C++ static data (src/compiled_rule.h), with the classifier's
+// index over it (src/classifier_index.h), so that bouncediag starts without parsing JSON,
+// computing prefilters or compiling patterns. Run by the build; a bad rule file fails the
+// build with the loader's message.
 #include <cstdio>
 #include <exception>
 #include <fstream>
@@ -10,7 +11,7 @@
 #include <vector>
 
 #include "bouncediag/rule_table.h"
-#include "prefilter.h"
+#include "classifier_index.h"
 
 namespace {
 
@@ -20,17 +21,6 @@ using bouncediag::Rule;
 class TableWriter {
   public:
     void add_rule(const Rule& rule) {
-        std::string prefilters = list_ref(m_prefilter_count, 0);
-        if (rule.is_text_rule()) {
-            std::size_t first = m_prefilter_count;
-            for (std::string_view pattern : rule.text) {
-                bouncediag::PatternPrefilter p = bouncediag::prefilter_of(pattern);
-                m_prefilters += "    {" + strings(p.atoms) + ", " + strings(p.required) +
-                                (p.needs_non_ascii ? ", true},\n" : ", false},\n");
-                ++m_prefilter_count;
-            }
-            prefilters = list_ref(first, rule.text.size());
-        }
         std::string r = "    {" + str(rule.id) + ", " + basic(rule) + ", " + enhanced(rule) + ", ";
         r += strings(rule.text) + ", " + str(rule.remote_host) + ", " + strings(rule.command) +
              ", " + std::to_string(rule.priority);
@@ -38,9 +28,44 @@ class TableWriter {
              {&rule.type, &rule.reason, &rule.cause, &rule.action, &rule.meaning, &rule.fix,
               &rule.provider, &rule.blocklist})
             r += ", " + str(*field);
-        r += ", " + strings(rule.examples) + ", " + str(rule.origin) + ", " + prefilters + "},\n";
+        r += ", " + strings(rule.examples) + ", " + str(rule.origin) + "},\n";
         m_rules += r;
         ++m_rule_count;
+    }
+
+    // The classifier's index over the table (src/classifier_index.h).
+    void set_classifier_index(const bouncediag::ClassifierIndex& index) {
+        const bouncediag::AtomLookup& atoms = index.atoms;
+        m_index = numbers("std::uint32_t", "k_bucket_start", atoms.bucket_start);
+        std::string entries;
+        for (const bouncediag::AtomEntry& e : atoms.entries) {
+            entries += "    {" + std::to_string(e.head) + "ULL, " + std::to_string(e.head_mask) +
+                       "ULL, " + std::to_string(e.length) + ", " + std::to_string(e.id) + ", " +
+                       std::to_string(e.offset) + "},\n";
+        }
+        m_index += array("AtomEntry", "k_atom_entries", entries);
+        m_index += "constexpr char k_atom_text[] =\n" + literal(atoms.text) + ";\n\n";
+        m_index_fields = "    {{std::string_view(k_atom_text, sizeof k_atom_text - 1),\n" +
+                         span("k_bucket_start", atoms.bucket_start.size()) +
+                         span("k_atom_entries", atoms.entries.size()) + "     " +
+                         std::to_string(atoms.atom_count) + "},\n";
+        const std::pair<const char*, std::span<const std::uint32_t>> lists[] = {
+            {"k_trigger_start", index.trigger_start},
+            {"k_triggers", index.triggers},
+            {"k_required_start", index.required_start},
+            {"k_required", index.required},
+            {"k_rank", index.rank},
+            {"k_pattern_rule", index.pattern_rule},
+            {"k_pattern_item", index.pattern_item},
+            {"k_always_tried", index.always_tried},
+            {"k_tried_non_ascii", index.tried_non_ascii},
+            {"k_without_text", index.without_text},
+        };
+        for (const auto& [name, list] : lists) {
+            m_index += numbers("std::uint32_t", name, list);
+            m_index_fields += span(name, list.size());
+        }
+        m_index_fields += "    },\n";
     }
 
     std::string source() const {
@@ -51,13 +76,12 @@ class TableWriter {
                text_literal() + ";\n\n" + array("StringRef", "k_strings", m_strings) +
                array("BasicCodePattern", "k_basic", m_basic) +
                array("EnhancedCodePattern", "k_enhanced", m_enhanced) +
-               array("CompiledPrefilter", "k_prefilters", m_prefilters) +
-               array("CompiledRule", "k_rules", m_rules) +
+               array("CompiledRule", "k_rules", m_rules) + m_index +
                "constexpr CompiledTable k_table = {\n"
                "    std::string_view(k_text, sizeof k_text - 1),\n" +
                span("k_strings", m_string_count) + span("k_basic", m_basic_count) +
-               span("k_enhanced", m_enhanced_count) + span("k_prefilters", m_prefilter_count) +
-               span("k_rules", m_rule_count) +
+               span("k_enhanced", m_enhanced_count) + span("k_rules", m_rule_count) +
+               m_index_fields +
                "};\n\n"
                "}  // namespace\n\n"
                "const CompiledTable& compiled_table() {\n    return k_table;\n}\n\n"
@@ -122,12 +146,26 @@ class TableWriter {
         return std::string("constexpr ") + type + " " + name + "[] = {\n" + items + "    {}};\n\n";
     }
 
-    // The text as adjacent string literals of ~100 bytes: printable ASCII as is, the rest as
+    // An array of numbers, ten to a line.
+    static std::string numbers(const char* type, const char* name,
+                               std::span<const std::uint32_t> values) {
+        std::string items;
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            items += i % 10 == 0 ? "    " : " ";
+            items += std::to_string(values[i]) + ",";
+            if (i % 10 == 9 || i + 1 == values.size()) items += "\n";
+        }
+        return array(type, name, items);
+    }
+
+    std::string text_literal() const { return literal(m_text); }
+
+    // Text as adjacent string literals of ~100 bytes: printable ASCII as is, the rest as
     // octal escapes (never hex: "\x4" would swallow a following digit).
-    std::string text_literal() const {
+    static std::string literal(std::string_view text) {
         std::string out = "    \"";
         std::size_t line = 0;
-        for (char ch : m_text) {
+        for (char ch : text) {
             auto c = static_cast<unsigned char>(ch);
             if (c == '"' || c == '\\') {
                 out += '\\';
@@ -149,9 +187,8 @@ class TableWriter {
 
     std::string m_text;
     std::map<std::string, std::size_t> m_offsets;
-    std::string m_strings, m_basic, m_enhanced, m_prefilters, m_rules;
-    std::size_t m_string_count = 0, m_basic_count = 0, m_enhanced_count = 0, m_prefilter_count = 0,
-                m_rule_count = 0;
+    std::string m_strings, m_basic, m_enhanced, m_rules, m_index, m_index_fields;
+    std::size_t m_string_count = 0, m_basic_count = 0, m_enhanced_count = 0, m_rule_count = 0;
 };
 
 }  // namespace
@@ -165,6 +202,7 @@ int main(int argc, char** argv) {
         bouncediag::RuleTable table = bouncediag::RuleTable::embedded_files(false);
         TableWriter writer;
         for (const Rule& rule : table.rules()) writer.add_rule(rule);
+        writer.set_classifier_index(bouncediag::BuiltClassifierIndex(table).index());
         std::ofstream out(argv[1], std::ios::binary);
         out << writer.source();
         out.close();

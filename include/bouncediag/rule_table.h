@@ -32,25 +32,6 @@ struct EnhancedCodePattern {
     int specificity() const;
 };
 
-// What a text pattern needs to be worth running on a reply (src/prefilter.h).
-struct PatternPrefilter {
-    // Lowercase strings of at least 3 bytes, one of which occurs in the folded form
-    // (fold_for_atoms) of every text the pattern matches. Empty: no such list exists.
-    std::vector<std::string> atoms;
-    // Atoms that every text the pattern matches contains (each alone suffices as `atoms`).
-    std::vector<std::string> required;
-    // Without atoms: every text the pattern matches has a byte >= 0x80 (the pattern needs a
-    // non-ASCII letter, e.g. Cyrillic, whose case variants an atom cannot express).
-    bool needs_non_ascii = false;
-};
-
-// The same, as views (what a Rule holds).
-struct PrefilterView {
-    std::span<const std::string_view> atoms;
-    std::span<const std::string_view> required;
-    bool needs_non_ascii = false;
-};
-
 // A rule holds views: its strings and lists live in static data (the embedded table) or in
 // storage its RuleTable keeps alive (tables loaded at run time), so that building the default
 // table of ~1,000 rules allocates nothing per rule (a one-reply call is mostly start-up).
@@ -74,14 +55,13 @@ struct Rule {
     std::string_view blocklist;
     std::span<const std::string_view> examples;  // replies this rule must classify (rules check)
     std::string_view origin;                     // "FILE:LINE:COL" of the rule, for messages
-    // The prefilter of each text pattern, once known: computed at build time for the
-    // embedded table, else by the classifier.
-    std::span<const PrefilterView> prefilters;
 
     bool is_text_rule() const { return !text.empty(); }
     // Precedence: text beats codes; exact enhanced beats wildcard; then priority (docs/rules.md).
     int specificity() const;
 };
+
+struct ClassifierIndex;  // (src/classifier_index.h)
 
 class RuleTable {
   public:
@@ -115,12 +95,18 @@ class RuleTable {
     // Makes room for `count` rules.
     void reserve(std::size_t count);
 
+    // The classifier's index for this table exactly as it is, when one was built with it (the
+    // embedded table's, at build time), else null. Any change to the table drops it.
+    const ClassifierIndex* prebuilt_index() const { return m_prebuilt_index; }
+    void set_prebuilt_index(const ClassifierIndex* index) { m_prebuilt_index = index; }
+
   private:
     // Adds `rules`; an id already in the table is an error.
     void append_rules(const std::vector<Rule>& rules);
 
     std::vector<Rule> m_rules;
     std::vector<std::shared_ptr<const void>> m_storage;
+    const ClassifierIndex* m_prebuilt_index = nullptr;
 };
 
 }  // namespace bouncediag

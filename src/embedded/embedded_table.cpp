@@ -10,17 +10,13 @@ namespace bouncediag {
 namespace {
 
 // Rules as views into the compiled table. The data holds offsets, not pointers (see
-// compiled_rule.h), so the items of its string lists and its prefilters are turned into views
-// once, in two arrays; every rule's lists are spans of those.
+// compiled_rule.h), so the items of its string lists are turned into views once, in one
+// array; every rule's lists are spans of it.
 class EmbeddedViews {
   public:
     explicit EmbeddedViews(const CompiledTable& table) : m_table(table) {
         m_strings.reserve(table.strings.size());
         for (StringRef s : table.strings) m_strings.push_back(str(s));
-        m_prefilters.reserve(table.prefilters.size());
-        for (const CompiledPrefilter& p : table.prefilters)
-            m_prefilters.push_back(
-                PrefilterView{strings(p.atoms), strings(p.required), p.needs_non_ascii});
     }
 
     Rule make(const CompiledRule& c) const {
@@ -42,8 +38,6 @@ class EmbeddedViews {
         rule.blocklist = str(c.blocklist);
         rule.examples = strings(c.examples);
         rule.origin = str(c.origin);
-        rule.prefilters = std::span<const PrefilterView>(m_prefilters)
-                              .subspan(c.prefilters.first, c.prefilters.count);
         return rule;
     }
 
@@ -56,7 +50,6 @@ class EmbeddedViews {
 
     const CompiledTable& m_table;
     std::vector<std::string_view> m_strings;
-    std::vector<PrefilterView> m_prefilters;
 };
 
 }  // namespace
@@ -70,6 +63,7 @@ const RuleTable& RuleTable::embedded() {
         t->keep(views);
         t->reserve(compiled.rules.size());
         for (const CompiledRule& c : compiled.rules) t->add(views->make(c));
+        t->set_prebuilt_index(&compiled.classifier_index);
         return t;
     }();
     return table;
