@@ -53,3 +53,19 @@ TEST(BounceStage, OtherGmailStatesNameNoCommand) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].smtp_command, "");
 }
+
+TEST(BounceStage, YahooStageLabelNamesTheCommand) {
+    // Yahoo's outbound notice puts the stage in brackets after the remote reply.
+    const std::string head =
+        "From: MAILER-DAEMON@yahoo.example\nTo: sam@example.org\n"
+        "Subject: Failure Notice\n\n"
+        "Sorry, we were unable to deliver your message to the following address.\n\n"
+        "<vera@example.net>:\nRemote host said:\n";
+    BounceEmail e =
+        read_bounce_email(head + "550 5.2.1 <vera@example.net>... User Unknown\n[RCPT_TO]\n");
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+    e = read_bounce_email(head + "554 5.7.1 Message refused\n[DATA]\n");
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
+}
