@@ -643,20 +643,22 @@ std::string stated_command(std::string_view text) {
         if (c.find("recipient") != std::string::npos) return "RCPT TO";
         return "DATA";
     }
-    // Gmail's relay notices end the remote reply with the state its SMTP client was in:
-    // "550 550 <a@b>: User unknown (state 14)." is the answer to RCPT TO; states 15, 17 and 18
-    // are the answers to DATA and to the end of the message data.
+    // The two stage labels below are read in the notice itself, never in the returned
+    // message that follows it.
+    re2::StringPiece notice = piece(report_section(text));
     // Yahoo's outbound notices label the stage after the remote reply: "550 5.1.1 <a@b>... User
-    // Unknown [RCPT_TO]".
-    static const RE2 k_yahoo_stage("(?i)\\[(rcpt_to|mail_from|data)\\]");
-    if (RE2::PartialMatch(piece(text), k_yahoo_stage, &command)) {
+    // Unknown [RCPT_TO]", or "[RCPT_TO]" on the line after it.
+    static const RE2 k_yahoo_stage("(?im)\\[(rcpt_to|mail_from|data)\\][ \\t]*$");
+    if (RE2::PartialMatch(notice, k_yahoo_stage, &command)) {
         std::string c = to_lower_copy(command);
         return c == "rcpt_to" ? "RCPT TO" : c == "mail_from" ? "MAIL FROM" : "DATA";
     }
+    // Gmail's relay notices end the remote reply with the state its SMTP client was in:
+    // "550 550 <a@b>: User unknown (state 14)." is the answer to RCPT TO; states 15, 17 and 18
+    // are the answers to DATA and to the end of the message data.
     static const RE2 k_gmail_state("\\(state (14|15|17|18)\\)");
     std::string state;
-    if (RE2::PartialMatch(piece(text), k_gmail_state, &state))
-        return state == "14" ? "RCPT TO" : "DATA";
+    if (RE2::PartialMatch(notice, k_gmail_state, &state)) return state == "14" ? "RCPT TO" : "DATA";
     return {};
 }
 

@@ -69,3 +69,16 @@ TEST(BounceStage, YahooStageLabelNamesTheCommand) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
 }
+
+TEST(BounceStage, StageLabelsInTheReturnedMessageDoNotCount) {
+    BounceEmail e = read_bounce_email(
+        "From: MAILER-DAEMON@mx.example.org\nTo: sam@example.org\n"
+        "Subject: Failure Notice\n\n"
+        "Sorry, we were unable to deliver your message to the following address.\n\n"
+        "<vera@example.net>:\nRemote host said:\n550 5.1.1 <vera@example.net>... User Unknown\n\n"
+        "--- Below this line is a copy of the message.\n\n"
+        "From: sam@example.org\nTo: vera@example.net\nSubject: report\n\n"
+        "Figures for (state 18) are in the sheet\n[DATA]\n");
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "");
+}
