@@ -408,6 +408,18 @@ BounceEmail read_email(std::string_view raw, int depth) {
                     }
                 }
             }
+            // "X-Unix; 255" gives a local program's exit status only; Sendmail's summary line
+            // closing the transcript gives the reply codes it reported for it. Keep the
+            // diagnostic type after the codes: it says no remote server replied.
+            if (dsn.recipients.size() == 1 && istarts_with(r.diagnostic, "X-Unix;") &&
+                !detail::has_reply_code(r.diagnostic)) {
+                std::string summary = detail::sendmail_transcript_summary(text);
+                if (!summary.empty()) {
+                    std::size_t text_at = summary.find(' ', 4);
+                    r.diagnostic = summary.substr(0, text_at) + " " + r.diagnostic + " (" +
+                                   summary.substr(text_at + 1) + ")";
+                }
+            }
             if (r.smtp_command.empty()) {
                 if (!transcript) transcript.emplace(text);
                 r.smtp_command = transcript->command_for(r.recipient);

@@ -696,6 +696,27 @@ std::string_view report_section(std::string_view text) {
     return text;
 }
 
+std::string sendmail_transcript_summary(std::string_view text) {
+    static const RE2 k_heading("(?i)^\\s*-{3,}\\s*transcript of session follows\\s*-{3,}");
+    static const RE2 k_summary("^\\s*([45][0-9][0-9] [45]\\.[0-9]{1,3}\\.[0-9]{1,3} .*\\S)\\s*$");
+    bool inside = false;
+    std::string found, line_summary;
+    int count = 0;
+    for (std::string_view line : split_lines(report_section(text))) {
+        if (!inside) {
+            inside = RE2::PartialMatch(piece(line), k_heading);
+            continue;
+        }
+        // The transcript ends at the next "----- ... -----" heading or MIME boundary.
+        if (trim(line).starts_with("--")) break;
+        if (RE2::FullMatch(piece(line), k_summary, &line_summary)) {
+            found = line_summary;
+            ++count;
+        }
+    }
+    return count == 1 ? found : std::string();
+}
+
 bool looks_like_failure_report(const TextContext& ctx) {
     if (looks_like_failure_text(ctx)) return true;
     static const RE2 k_sender(

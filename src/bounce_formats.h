@@ -84,6 +84,11 @@ bool has_reply_code(std::string_view text);
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 
+// Sendmail's own summary line closing the transcript of a local delivery ("554 5.3.0 unknown
+// mailer error 255", "451 4.0.0 Operating system error"); empty unless the transcript has
+// exactly one such line.
+std::string sendmail_transcript_summary(std::string_view text);
+
 // One recipient of a JSON event notification (Amazon SES through SNS and look-alikes).
 struct JsonRecipient {
     std::string address, status, action, diagnostic, reporting_mta, feedback_type;
