@@ -135,7 +135,17 @@ struct Classifier::Impl {
     }
 
     // Whether the pattern matches the reply's text, and where (one search does both).
-    bool text_matches(std::uint32_t id, const Reply& reply, std::string_view& span) const {
+    bool text_matches(std::uint32_t id, const Reply& reply, std::string_view folded,
+                      std::string_view& span) const {
+        // A plain literal is found in the folded text; its span maps back one to one unless
+        // folding shortened the text (a KELVIN SIGN or LONG S), where RE2 decides.
+        if (std::uint32_t length = index.literal_length[id];
+            length != 0 && folded.size() == reply.text.size()) {
+            std::size_t at = folded.find(index.atoms.text.substr(index.literal_offset[id], length));
+            if (at == std::string_view::npos) return false;
+            span = std::string_view(reply.text).substr(at, length);
+            return true;
+        }
         const RE2& re = text_pattern(id);
         re2::StringPiece found;
         if (!re.ok() || !re.Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &found, 1))
@@ -211,7 +221,8 @@ struct Classifier::Impl {
             if (constraints_hold(i, reply, codes, codes_only)) {
                 std::string_view span;
                 for (; t < end; ++t)
-                    if (text_matches(ids[t], reply, span)) return Match{i, ids[t], span};
+                    if (text_matches(ids[t], reply, scratch.folded, span))
+                        return Match{i, ids[t], span};
             }
             t = end;
         }

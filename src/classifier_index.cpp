@@ -22,6 +22,25 @@ std::vector<std::uint32_t> precedence_order(const std::vector<Rule>& rules) {
     return order;
 }
 
+constexpr std::uint32_t k_not_literal = ~std::uint32_t(0);
+
+// Whether the pattern is plain printable ASCII text without a metacharacter: it then matches,
+// case-insensitively, exactly where its lowercase form occurs in the folded text
+// (fold_for_atoms).
+bool is_plain_literal(std::string_view pattern) {
+    static constexpr std::string_view k_metacharacters = "\\.[](){}*+?|^$";
+    return std::all_of(pattern.begin(), pattern.end(), [](char c) {
+        return c >= 0x20 && c < 0x7F && k_metacharacters.find(c) == std::string_view::npos;
+    });
+}
+
+std::string ascii_lowercase(std::string_view s) {
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    return out;
+}
+
 }  // namespace
 
 BuiltClassifierIndex::BuiltClassifierIndex(const RuleTable& table) {
@@ -37,9 +56,10 @@ BuiltClassifierIndex::BuiltClassifierIndex(const RuleTable& table) {
         }
     }
     finish_atoms();
-    m_index = ClassifierIndex{
-        m_atoms.lookup(), m_trigger_start, m_triggers,     m_required_start,  m_required,    m_rank,
-        m_pattern_rule,   m_pattern_item,  m_always_tried, m_tried_non_ascii, m_without_text};
+    m_index = ClassifierIndex{m_atoms.lookup(), m_trigger_start,  m_triggers,     m_required_start,
+                              m_required,       m_rank,           m_pattern_rule, m_pattern_item,
+                              m_literal_offset, m_literal_length, m_always_tried, m_tried_non_ascii,
+                              m_without_text};
 }
 
 void BuiltClassifierIndex::add_patterns(const Rule& rule, std::uint32_t rule_index) {
@@ -55,6 +75,12 @@ void BuiltClassifierIndex::add_patterns(const Rule& rule, std::uint32_t rule_ind
         }
         const PatternPrefilter& p = m_prefilters.back();
         add_prefilter(id, p.atoms, p.required, p.needs_non_ascii);
+        // A plain literal's prefilter is the literal itself, when it is long enough to be one.
+        std::uint32_t literal = k_not_literal;
+        if (is_plain_literal(rule.text[k]) && p.atoms.size() == 1 &&
+            p.atoms[0] == ascii_lowercase(rule.text[k]))
+            literal = m_atoms.intern(p.atoms[0]);
+        m_literal_atom.push_back(literal);
     }
 }
 
@@ -79,6 +105,16 @@ void BuiltClassifierIndex::finish_atoms() {
     std::vector<std::uint32_t> next(m_trigger_start.begin(), m_trigger_start.end() - 1);
     for (const auto& [atom, id] : m_atom_pattern) m_triggers[next[atom]++] = id;
     m_atom_pattern = {};
+    for (std::uint32_t atom : m_literal_atom) {
+        if (atom == k_not_literal) {
+            m_literal_offset.push_back(0);
+            m_literal_length.push_back(0);
+        } else {
+            m_literal_offset.push_back(m_atoms.offset_of(atom));
+            m_literal_length.push_back(std::uint32_t(m_atoms.atom(atom).size()));
+        }
+    }
+    m_literal_atom = {};
 }
 
 }  // namespace bouncediag

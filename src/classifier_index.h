@@ -24,9 +24,14 @@ struct ClassifierIndex {
     std::span<const std::uint32_t> triggers;
     std::span<const std::uint32_t> required_start;  // per pattern: the atoms it also requires
     std::span<const std::uint32_t> required;
-    std::span<const std::uint32_t> rank;             // per rule: its place in precedence order
-    std::span<const std::uint32_t> pattern_rule;     // per pattern: its rule
-    std::span<const std::uint32_t> pattern_item;     // per pattern: its place in the rule's text
+    std::span<const std::uint32_t> rank;          // per rule: its place in precedence order
+    std::span<const std::uint32_t> pattern_rule;  // per pattern: its rule
+    std::span<const std::uint32_t> pattern_item;  // per pattern: its place in the rule's text
+    // Per pattern, for a plain literal ("relay access denied"): its folded text in atoms.text
+    // (offset, length), else length 0. Such a pattern matches where its atom occurs, so the
+    // classifier finds it in the folded reply instead of compiling and running it.
+    std::span<const std::uint32_t> literal_offset;
+    std::span<const std::uint32_t> literal_length;
     std::span<const std::uint32_t> always_tried;     // patterns without atoms
     std::span<const std::uint32_t> tried_non_ascii;  // the same, for texts with a non-ASCII byte
     std::span<const std::uint32_t> without_text;     // rules without text, by rank
@@ -54,6 +59,8 @@ class BuiltClassifierIndex {
     std::vector<std::uint32_t> m_trigger_start, m_triggers;
     std::vector<std::uint32_t> m_required_start{0}, m_required;
     std::vector<std::uint32_t> m_rank, m_pattern_rule, m_pattern_item;
+    std::vector<std::uint32_t> m_literal_atom;  // per pattern, until finish_atoms
+    std::vector<std::uint32_t> m_literal_offset, m_literal_length;
     std::vector<std::uint32_t> m_always_tried, m_tried_non_ascii, m_without_text;
     std::deque<PatternPrefilter> m_prefilters;  // per pattern (the atoms are views into them)
     ClassifierIndex m_index;

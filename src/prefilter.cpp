@@ -186,7 +186,8 @@ std::uint32_t AtomIndex::intern(std::string_view atom) {
 void AtomIndex::finish() {
     constexpr std::size_t buckets = AtomLookup::k_buckets;
     std::vector<std::uint32_t> count(buckets + 1, 0);
-    std::vector<std::uint32_t> offset;
+    std::vector<std::uint32_t>& offset = m_offsets;
+    offset.clear();
     for (const std::string& atom : m_atoms) {
         if (atom.size() < std::size_t(k_min_atom_length))
             throw Error("internal error: prefilter atom \"" + atom + "\" too short");

@@ -88,12 +88,16 @@ class AtomIndex {
     // Prepares the lookup; call once after the last intern().
     void finish();
     std::size_t size() const { return m_atoms.size(); }
+    const std::string& atom(std::uint32_t id) const { return m_atoms[id]; }
+    // Where atom `id` starts in lookup().text (after finish()).
+    std::uint32_t offset_of(std::uint32_t id) const { return m_offsets[id]; }
     const AtomLookup& lookup() const { return m_lookup; }
 
   private:
     std::vector<std::string> m_atoms;
     std::unordered_map<std::string, std::uint32_t> m_ids;  // atom -> id, until finish()
     std::string m_text;
+    std::vector<std::uint32_t> m_offsets;  // per atom id, in m_text
     std::vector<std::uint32_t> m_bucket_start;
     std::vector<AtomEntry> m_entries;
     AtomLookup m_lookup;

@@ -1,9 +1,13 @@
 #include "classifier_index.h"
+#include "prefilter.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <vector>
 
+#include "bouncediag/classifier.h"
+#include "bouncediag/reply.h"
 #include "bouncediag/rule_table.h"
 
 namespace bouncediag {
@@ -41,6 +45,8 @@ TEST(ClassifierIndex, CompiledIndexEqualsOneBuiltFromTheRuleFiles) {
     EXPECT_EQ(list(compiled->rank), list(b.rank));
     EXPECT_EQ(list(compiled->pattern_rule), list(b.pattern_rule));
     EXPECT_EQ(list(compiled->pattern_item), list(b.pattern_item));
+    EXPECT_EQ(list(compiled->literal_offset), list(b.literal_offset));
+    EXPECT_EQ(list(compiled->literal_length), list(b.literal_length));
     EXPECT_EQ(list(compiled->always_tried), list(b.always_tried));
     EXPECT_EQ(list(compiled->tried_non_ascii), list(b.tried_non_ascii));
     EXPECT_EQ(list(compiled->without_text), list(b.without_text));
@@ -68,6 +74,43 @@ TEST(ClassifierIndex, PatternsAreNumberedInPrecedenceOrder) {
             EXPECT_LE(index.rank[index.pattern_rule[id - 1]], index.rank[index.pattern_rule[id]]);
         }
     }
+}
+
+// The evidence is what RE2 itself matches: the first of the winning rule's patterns that
+// matches, and its leftmost match (plain literals are found without RE2; this checks they
+// agree, in upper case too).
+TEST(ClassifierIndex, EvidenceIsWhatRe2Matches) {
+    const RuleTable& table = RuleTable::embedded();
+    const Classifier classifier(table);
+    std::size_t literal_wins = 0;
+    std::size_t checked = 0;
+    for (const Rule& rule : table.rules()) {
+        for (std::string_view example : rule.examples) {
+            std::string upper(example);
+            for (char& c : upper)
+                if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+            for (const std::string& text : {std::string(example), upper}) {
+                const Reply reply = parse_reply(text);
+                const Diagnosis d = classifier.classify(reply);
+                if (d.rule == nullptr || d.rule->text.empty()) continue;
+                std::string expected;
+                for (std::string_view pattern : d.rule->text) {
+                    RE2 re(pattern, pattern_options());
+                    re2::StringPiece found;
+                    if (re.Match(reply.text, 0, reply.text.size(), RE2::UNANCHORED, &found, 1)) {
+                        expected = std::string(found.data(), found.size());
+                        literal_wins +=
+                            pattern.find_first_of("\\.[](){}*+?|^$") == std::string_view::npos;
+                        break;
+                    }
+                }
+                EXPECT_EQ(d.matched_text, expected) << d.rule->id << ": " << text;
+                ++checked;
+            }
+        }
+    }
+    EXPECT_GT(checked, 1500u);
+    EXPECT_GT(literal_wins, 200u);  // the literal path was taken
 }
 
 }  // namespace

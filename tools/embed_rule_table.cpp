@@ -57,6 +57,8 @@ class TableWriter {
             {"k_rank", index.rank},
             {"k_pattern_rule", index.pattern_rule},
             {"k_pattern_item", index.pattern_item},
+            {"k_literal_offset", index.literal_offset},
+            {"k_literal_length", index.literal_length},
             {"k_always_tried", index.always_tried},
             {"k_tried_non_ascii", index.tried_non_ascii},
             {"k_without_text", index.without_text},
