@@ -195,13 +195,65 @@ std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
     return rest;
 }
 
+// Whether `marker` (lower case) stands in `line` at `at`, compared without case.
+bool marker_at(std::string_view line, std::size_t at, std::string_view marker) {
+    if (line.size() - at < marker.size()) return false;
+    for (std::size_t k = 1; k < marker.size(); ++k)
+        if (ascii_lower(line[at + k]) != marker[k]) return false;
+    return true;
+}
+
+// Where each wrapper's marker first stands in `line` (npos when absent), in one pass over the
+// line: each byte is checked only against the markers that start with it, where searching for
+// each of the 11 markers in turn read every line 11 times.
+std::array<std::size_t, k_wrappers.size()> find_markers(std::string_view line) {
+    std::array<std::size_t, k_wrappers.size()> at;
+    at.fill(std::string_view::npos);
+    std::size_t missing = at.size();
+    auto mark = [&](std::size_t w, std::size_t i) {
+        if (at[w] != std::string_view::npos || !marker_at(line, i, k_wrappers[w].marker)) return;
+        at[w] = i;
+        --missing;
+    };
+    for (std::size_t i = 0; i < line.size() && missing > 0; ++i) {
+        switch (ascii_lower(line[i])) {
+            case 'd':
+                mark(0, i);
+                break;
+            case 'r':
+                mark(1, i);
+                mark(2, i);
+                break;
+            case 's':
+                mark(3, i);
+                mark(4, i);
+                mark(10, i);
+                break;
+            case 't':
+                mark(5, i);
+                mark(6, i);
+                mark(7, i);
+                break;
+            case ' ':
+                mark(8, i);
+                mark(9, i);
+                break;
+            default:
+                break;
+        }
+    }
+    return at;
+}
+
 // Finds the wrapper that encloses the reply, records what it says and returns the reply part.
 std::string_view strip_wrapper(std::string_view line, LineParse& out) {
     // A line that starts with a reply code is the reply itself, whatever it quotes later
     // (Postfix: "450 4.1.1 <a@b>: Recipient address rejected: unverified address: host X said:").
     if (find_basic_code(line).value_or(Found{1, 1}).begin == 0) return line;
-    for (const Wrapper& w : k_wrappers) {
-        std::size_t at = ifind(line, w.marker);
+    const std::array<std::size_t, k_wrappers.size()> found = find_markers(line);
+    for (std::size_t k = 0; k < k_wrappers.size(); ++k) {
+        const Wrapper& w = k_wrappers[k];
+        std::size_t at = found[k];
         if (at == std::string_view::npos) continue;
         // Field names only count at the start of a line ("Status:" inside a text is prose).
         if ((w.name == "status" || w.name == "diagnostic-code") &&
@@ -230,6 +282,16 @@ std::string_view strip_wrapper(std::string_view line, LineParse& out) {
     return line;
 }
 
+// Removes leading and trailing white space without a new string.
+void trim_in_place(std::string& s) {
+    std::size_t end = s.size();
+    while (end > 0 && is_space(s[end - 1])) --end;
+    s.resize(end);
+    std::size_t begin = 0;
+    while (begin < s.size() && is_space(s[begin])) ++begin;
+    s.erase(0, begin);
+}
+
 // "(in reply to RCPT TO command)" (Postfix) at the end of a text: remove it, keep the command.
 void strip_command_trailer(std::string& text, std::string& command) {
     static constexpr std::string_view k_open = "(in reply to ";
@@ -244,7 +306,7 @@ void strip_command_trailer(std::string& text, std::string& command) {
         command = iequals(inner, "end of DATA") ? "DATA" : std::string(inner);
     }
     text.erase(at, close + 1 - at);
-    text = std::string(trim(text));
+    trim_in_place(text);
 }
 
 // Removes the code token [begin, end) and decoration around it ("#", "(#...)") from `text`.
@@ -373,20 +435,20 @@ void adopt_quoted_reply(Reply& reply) {
     reply.enhanced_code = inner.enhanced_code;
 }
 
-std::vector<std::string_view> split_lines(std::string_view input) {
-    std::vector<std::string_view> lines;
+// Calls `each` with every non-empty line of `input`, trimmed (CR, LF and CRLF end a line).
+template <typename Each>
+void for_each_line(std::string_view input, Each&& each) {
     std::size_t start = 0;
     for (std::size_t i = 0; i <= input.size(); ++i) {
         if (i == input.size() || input[i] == '\n' || input[i] == '\r') {
             std::string_view line = trim(input.substr(start, i - start));
-            if (!line.empty()) lines.push_back(line);
+            if (!line.empty()) each(line);
             if (i < input.size() && input[i] == '\r' && i + 1 < input.size() &&
                 input[i + 1] == '\n')
                 ++i;
             start = i + 1;
         }
     }
-    return lines;
 }
 
 void append_text(std::string& text, std::string_view more) {
@@ -434,23 +496,29 @@ bool enhanced_code_parts(std::string_view code, int (&parts)[3]) {
 
 Reply parse_reply(std::string_view input) {
     Reply reply;
-    std::vector<std::string_view> lines = split_lines(input);
     std::string text;
-    for (std::size_t n = 0; n < lines.size(); ++n) {
-        LineParse line = parse_line(lines[n]);
+    std::size_t n = 0;
+    for_each_line(input, [&](std::string_view raw) {
+        LineParse line = parse_line(raw);
         bool continuation = n > 0 && line.starts_with_code && line.wrapper.empty();
-        if (n == 0 || !reply.has_code() || continuation) {
+        if (n == 0) {
+            // (the common case, one line: its strings move)
+            reply.basic_code = line.basic_code;
+            reply.enhanced_code = std::move(line.enhanced_code);
+            text = std::move(line.text);
+        } else if (!reply.has_code() || continuation) {
             // The final line's codes win in a multi-line reply (RFC 5321 section 4.2.1).
             if (line.basic_code != 0) reply.basic_code = line.basic_code;
             if (!line.enhanced_code.empty()) reply.enhanced_code = line.enhanced_code;
             append_text(text, line.text);
         } else {
-            append_text(text, lines[n]);
+            append_text(text, raw);
         }
-        if (reply.wrapper.empty()) reply.wrapper = line.wrapper;
-        if (reply.remote_host.empty()) reply.remote_host = line.remote_host;
-        if (reply.smtp_command.empty()) reply.smtp_command = line.smtp_command;
-    }
+        if (reply.wrapper.empty()) reply.wrapper = std::move(line.wrapper);
+        if (reply.remote_host.empty()) reply.remote_host = std::move(line.remote_host);
+        if (reply.smtp_command.empty()) reply.smtp_command = std::move(line.smtp_command);
+        ++n;
+    });
     strip_command_trailer(text, reply.smtp_command);
     reply.text = std::move(text);
     adopt_quoted_reply(reply);
