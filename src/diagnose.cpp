@@ -1,5 +1,9 @@
 #include "bouncediag/diagnose.h"
 
+#include <utility>
+
+#include "reply_cache.h"
+
 namespace bouncediag {
 namespace {
 
@@ -33,25 +37,27 @@ bool is_success_action(std::string_view action) {
     return action == "delivered" || action == "relayed" || action == "expanded";
 }
 
-}  // namespace
-
-Result diagnose_reply(std::string_view text, const Classifier& classifier) {
+// What a reply's diagnosis takes: classify(reply), directly or through a cache.
+template <typename Classify>
+Result diagnose_reply_with(std::string_view text, Classify&& classify) {
     Result result;
     result.format = "reply";
     result.reply = parse_reply(text);
-    result.diagnosis = classifier.classify(result.reply);
+    result.diagnosis = classify(result.reply);
     return result;
 }
 
-Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
+// `Event` is a LogEvent, taken (moved from) when it is an rvalue.
+template <typename Event, typename Classify>
+Result diagnose_log_event_with(Event&& event, Classify&& classify) {
     Result result;
-    result.format = event.format;
+    result.format = std::forward<Event>(event).format;
     if (event.kind == "complaint") {
         result.diagnosis =
             not_a_failure("feedback",
                           "A recipient reported this message as spam (a feedback-loop complaint); "
                           "stop mailing this recipient.");
-        result.feedback_type = event.reply;
+        result.feedback_type = std::forward<Event>(event).reply;
     } else {
         result.reply = parse_reply(event.reply);
         // The log's own dsn= code stands in for a reply that carries none.
@@ -60,15 +66,34 @@ Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
         }
         if (result.reply.remote_host.empty() && is_host_name(event.relay))
             result.reply.remote_host = event.relay;
-        result.diagnosis = classifier.classify(result.reply);
+        result.diagnosis = classify(result.reply);
         if (event.kind == "deferral") make_temporary(result.diagnosis);
     }
-    result.recipient = event.recipient;
-    result.queue_id = event.queue_id;
-    result.timestamp = event.timestamp;
-    if (is_host_name(event.relay)) result.remote_mta = event.relay;
-    result.dsn_status = event.status;
+    result.recipient = std::forward<Event>(event).recipient;
+    result.queue_id = std::forward<Event>(event).queue_id;
+    result.timestamp = std::forward<Event>(event).timestamp;
+    if (is_host_name(event.relay)) result.remote_mta = std::forward<Event>(event).relay;
+    result.dsn_status = std::forward<Event>(event).status;
     return result;
+}
+
+}  // namespace
+
+Result diagnose_reply(std::string_view text, const Classifier& classifier) {
+    return diagnose_reply_with(text, [&](const Reply& r) { return classifier.classify(r); });
+}
+
+Result diagnose_reply(std::string_view text, ReplyCache& cache) {
+    return diagnose_reply_with(text, [&](const Reply& r) { return cache.classify(r); });
+}
+
+Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
+    return diagnose_log_event_with(event, [&](const Reply& r) { return classifier.classify(r); });
+}
+
+Result diagnose_log_event(LogEvent&& event, ReplyCache& cache) {
+    return diagnose_log_event_with(std::move(event),
+                                   [&](const Reply& r) { return cache.classify(r); });
 }
 
 namespace {

@@ -88,8 +88,9 @@ class LineDiagnoser {
     bool collect(std::string_view line, std::size_t number, std::vector<WorkItem>& items);
     // Appends the work of a multi-line reply still held at the end of the input.
     void collect_finish(std::vector<WorkItem>& items);
-    // The result of one item, or nullopt when its line is no bounce after all.
-    std::optional<Result> run(const WorkItem& item) const;
+    // The result of one item (whose strings it takes), or nullopt when its line is no bounce
+    // after all; `cache` is the calling thread's own.
+    std::optional<Result> run(WorkItem& item, ReplyCache& cache) const;
 
   private:
     // Runs m_items in order, handing each result to `sink`; returns how many it handed on.
@@ -99,6 +100,7 @@ class LineDiagnoser {
     std::string m_name;
     bool m_force_reply;
     std::unique_ptr<LogReader> m_reader;
+    std::unique_ptr<ReplyCache> m_cache;  // diagnose()'s
     std::vector<LogEvent> m_events;
     std::vector<WorkItem> m_items;  // diagnose()'s work, kept to reuse its memory
     std::string m_held;             // the lines of a multi-line reply seen so far

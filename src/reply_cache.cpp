@@ -1,0 +1,227 @@
+#include "reply_cache.h"
+
+#include <cstring>
+
+#include "prefilter.h"
+
+namespace bouncediag {
+namespace {
+
+// Beyond this many templates a thread starts over (a log of endlessly varied texts would
+// otherwise grow the table without bound; ~50 bytes a template).
+constexpr std::size_t k_max_entries = 1 << 16;
+// Uses of a new template classified afresh and compared before the cache answers for it.
+constexpr std::uint8_t k_checks = 2;
+
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool is_letter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_alnum(char c) {
+    return is_digit(c) || is_letter(c);
+}
+// Characters of an address's local part as logs write them (RFC 5321 dot-string, in practice).
+bool is_local_part(char c) {
+    return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '=';
+}
+
+// Length of an IPv4 address at `at` (four dot-separated numbers of 1 to 3 digits, not part of
+// a longer dotted number or word), or 0.
+std::size_t ipv4_length(std::string_view s, std::size_t at) {
+    if (at > 0 && (is_alnum(s[at - 1]) || s[at - 1] == '.')) return 0;
+    std::size_t i = at;
+    for (int part = 0; part < 4; ++part) {
+        if (part > 0) {
+            if (i >= s.size() || s[i] != '.') return 0;
+            ++i;
+        }
+        std::size_t digits = 0;
+        while (i < s.size() && is_digit(s[i]) && digits < 4) ++i, ++digits;
+        if (digits == 0 || digits > 3) return 0;
+    }
+    if (i < s.size() && (is_alnum(s[i]) || (s[i] == '.' && i + 1 < s.size() && is_digit(s[i + 1]))))
+        return 0;
+    return i - at;
+}
+
+void fill(std::string& out, std::size_t from, std::size_t to, char c) {
+    for (std::size_t i = from; i < to; ++i) out[i] = c;
+}
+
+// Two independent 64-bit hashes of `s`, 8 bytes at a time: the table keeps this fingerprint
+// rather than the key (~250 bytes), so that it stays small; two different keys share one with
+// a probability of about 2^-128.
+ReplyCache::Fingerprint fingerprint(std::string_view s) {
+    std::uint64_t a = 0x9E3779B97F4A7C15ull ^ s.size();
+    std::uint64_t b = 0xC2B2AE3D27D4EB4Full + s.size();
+    auto mix = [](std::uint64_t h, std::uint64_t v, std::uint64_t k, int shift) {
+        h = (h ^ v) * k;
+        return h ^ (h >> shift);
+    };
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t v;
+        std::memcpy(&v, s.data() + i, 8);
+        a = mix(a, v, 0xFF51AFD7ED558CCDull, 33);
+        b = mix(b, v, 0x94D049BB133111EBull, 31);
+    }
+    std::uint64_t last = 0;
+    std::memcpy(&last, s.data() + i, s.size() - i);
+    a = mix(mix(a, last, 0xFF51AFD7ED558CCDull, 33), a, 0xC4CEB9FE1A85EC53ull, 29);
+    b = mix(mix(b, last, 0x94D049BB133111EBull, 31), b, 0xBF58476D1CE4E5B9ull, 27);
+    return {a, b};
+}
+
+bool same_outcome(const Diagnosis& a, const Diagnosis& b) {
+    return a.rule == b.rule && a.type == b.type && a.reason == b.reason && a.cause == b.cause &&
+           a.action == b.action && a.meaning == b.meaning && a.fix == b.fix &&
+           a.provider == b.provider && a.blocklist == b.blocklist &&
+           a.matched_text == b.matched_text;
+}
+
+}  // namespace
+
+ReplyCache::ReplyCache(const Classifier& classifier, bool verify_every_hit)
+    : m_classifier(classifier), m_verify_every_hit(verify_every_hit) {}
+
+ReplyCache::~ReplyCache() = default;
+
+void ReplyCache::mask(std::string_view text, std::string& out) {
+    const std::size_t base = out.size();
+    out.append(text);
+    // Local parts: "<priya561@gmail.com>" -> "<xxxxxxxx@gmail.com>", "<m.rossi@..>" stays.
+    for (std::size_t at = text.find('@'); at != std::string_view::npos;
+         at = text.find('@', at + 1)) {
+        std::size_t start = at;
+        while (start > 0 && is_local_part(text[start - 1])) --start;
+        for (std::size_t i = start; i < at;) {
+            if (!is_alnum(text[i])) {
+                ++i;
+                continue;
+            }
+            std::size_t end = i;
+            bool digit = false;
+            for (; end < at && is_alnum(text[end]); ++end) digit = digit || is_digit(text[end]);
+            if (digit) fill(out, base + i, base + end, 'x');
+            i = end;
+        }
+    }
+    for (std::size_t i = 0; i < text.size();) {
+        if (!is_alnum(text[i])) {
+            ++i;
+            continue;
+        }
+        if (is_digit(text[i])) {
+            if (std::size_t n = ipv4_length(text, i); n > 0) {
+                if (text.substr(i, 4) != "127.") {
+                    for (std::size_t k = i; k < i + n; ++k)
+                        if (is_digit(text[k])) out[base + k] = '0';
+                }
+                i += n;
+                continue;
+            }
+        }
+        std::size_t end = i;
+        bool digit = false;
+        bool letter = false;
+        while (end < text.size() && is_alnum(text[end])) {
+            digit = digit || is_digit(text[end]);
+            letter = letter || is_letter(text[end]);
+            ++end;
+        }
+        if (digit && letter && end - i >= 10) fill(out, base + i, base + end, 'x');
+        i = end;
+    }
+}
+
+bool ReplyCache::find_evidence(const Rule& rule, std::string_view text, std::string_view& span) {
+    std::vector<std::unique_ptr<RE2>>& compiled = m_patterns[&rule];
+    if (compiled.size() < rule.text.size()) compiled.resize(rule.text.size());
+    for (std::size_t k = 0; k < rule.text.size(); ++k) {
+        if (!compiled[k])
+            compiled[k] = std::make_unique<RE2>(std::string_view(rule.text[k]), pattern_options());
+        re2::StringPiece found;
+        if (compiled[k]->ok() &&
+            compiled[k]->Match(text, 0, text.size(), RE2::UNANCHORED, &found, 1)) {
+            span = std::string_view(found.data(), found.size());
+            return true;
+        }
+    }
+    return false;
+}
+
+std::uint32_t ReplyCache::remember(const std::string& context, const Diagnosis& d) {
+    std::string key = context;
+    key.append(reinterpret_cast<const char*>(&d.rule), sizeof d.rule);
+    auto [it, added] = m_outcome_index.try_emplace(std::move(key), std::uint32_t(0));
+    if (added) {
+        it->second = std::uint32_t(m_outcomes.size());
+        m_outcomes.push_back(Outcome{d});
+        m_outcomes.back().diagnosis.matched_text.clear();
+    }
+    return it->second;
+}
+
+Diagnosis ReplyCache::classify(const Reply& reply) {
+    // The context: all the classifier reads besides the text.
+    m_key.clear();
+    m_key += std::to_string(reply.basic_code);
+    m_key += '\x1f';
+    m_key += reply.enhanced_code;
+    m_key += '\x1f';
+    m_key += reply.smtp_command;
+    m_key += '\x1f';
+    m_key += reply.remote_host;
+    m_key += '\x1f';
+    const std::size_t context_size = m_key.size();
+    mask(reply.text, m_key);
+
+    const Fingerprint key = fingerprint(m_key);
+    auto it = m_entries.find(key);
+    if (it == m_entries.end()) {
+        ++m_misses;
+        Diagnosis d = m_classifier.classify(reply);
+        if (m_entries.size() >= k_max_entries) {
+            m_entries.clear();
+            m_outcomes.clear();
+            m_outcome_index.clear();
+        }
+        Entry entry;
+        entry.outcome = remember(m_key.substr(0, context_size), d);
+        m_entries.emplace(key, entry);
+        return d;
+    }
+    Entry& entry = it->second;
+    if (entry.varies) {
+        ++m_misses;
+        return m_classifier.classify(reply);
+    }
+    // What the cache says.
+    Diagnosis cached = m_outcomes[entry.outcome].diagnosis;
+    bool found = true;
+    if (cached.rule != nullptr && !cached.rule->text.empty()) {
+        std::string_view span;
+        found = find_evidence(*cached.rule, reply.text, span);
+        if (found) cached.matched_text = std::string(span);
+    }
+    if (entry.checks < k_checks || m_verify_every_hit) {
+        ++m_misses;
+        entry.checks = std::uint8_t(entry.checks < k_checks ? entry.checks + 1 : k_checks);
+        Diagnosis d = m_classifier.classify(reply);
+        if (!entry.varies && (!found || !same_outcome(d, cached))) {
+            entry.varies = true;
+            ++m_varied;
+        }
+        return d;
+    }
+    if (!found) {
+        ++m_misses;
+        return m_classifier.classify(reply);
+    }
+    ++m_hits;
+    return cached;
+}
+
+}  // namespace bouncediag

@@ -1,0 +1,90 @@
+// A memo of classifications for line mode, where a log repeats a few hundred reply templates
+// that differ only in addresses, IP addresses and tracking ids. Internal: one per thread.
+#pragma once
+
+#include <re2/re2.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "bouncediag/classifier.h"
+#include "bouncediag/reply.h"
+
+namespace bouncediag {
+
+// Classifies replies through a table keyed on everything the classifier reads: the codes, the
+// SMTP command, the remote host and the text with its variable tokens masked. Masking keeps
+// every length, so patterns that bound a distance (".{0,30}") read the same layout:
+//   - an IPv4 address (but 127.x, blocklist answers) keeps its dots, its digits become '0';
+//   - in the local part of an address, a run of letters and digits that holds a digit
+//     ("priya561", "a1b2") becomes 'x's; a run of letters alone (a word such as "postmaster")
+//     stays, since a pattern may name it;
+//   - elsewhere a run of 10 or more letters and digits with both (a provider's tracking id,
+//     "m89oz6ww3r", "DB6PR04MB1234") becomes 'x's; shorter codes such as Yahoo's "TSS04",
+//     GoDaddy's "IB401" or Comcast's "BL000001" stay, since rules name them.
+// A hit gives the cached rule's diagnosis; its evidence (matched_text) is found again in the
+// reply's own text by the rule's own patterns, and when none of them matches the reply is
+// classified afresh. Each new template is classified afresh on its next few uses as well and
+// compared: a template whose outcome varies with its masked tokens is never served from the
+// cache. The outcome is the classifier's own (tests/reply_cache_test.cpp, and the whole
+// benchmark log byte for byte).
+class ReplyCache {
+  public:
+    explicit ReplyCache(const Classifier& classifier, bool verify_every_hit = false);
+    ~ReplyCache();
+    ReplyCache(const ReplyCache&) = delete;
+    ReplyCache& operator=(const ReplyCache&) = delete;
+
+    // classifier.classify(reply), through the cache.
+    Diagnosis classify(const Reply& reply);
+
+    // The masked form of `text` (for tests).
+    static void mask(std::string_view text, std::string& out);
+
+    std::size_t hits() const { return m_hits; }
+    std::size_t misses() const { return m_misses; }
+    // Templates whose outcome varied with their masked tokens (never served from the cache).
+    std::size_t varied() const { return m_varied; }
+
+    struct Fingerprint {
+        std::uint64_t a = 0, b = 0;
+        bool operator==(const Fingerprint&) const = default;
+    };
+
+  private:
+    struct FingerprintHash {
+        std::size_t operator()(const Fingerprint& f) const { return std::size_t(f.a); }
+    };
+    struct Entry {
+        std::uint32_t outcome = 0;  // index into m_outcomes
+        std::uint8_t checks = 0;    // uses classified afresh so far
+        bool varies = false;        // the outcome varied with the masked tokens
+    };
+    struct Outcome {
+        Diagnosis diagnosis;  // without matched_text
+    };
+
+    // The first pattern of `rule` that matches `text`, and where.
+    bool find_evidence(const Rule& rule, std::string_view text, std::string_view& span);
+    std::uint32_t remember(const std::string& context, const Diagnosis& d);
+
+    const Classifier& m_classifier;
+    bool m_verify_every_hit;
+    std::string m_key;                                                  // the masked key (reused)
+    std::unordered_map<Fingerprint, Entry, FingerprintHash> m_entries;  // by masked key
+    // Outcomes shared by the keys of one rule in one context (codes, command, host).
+    std::vector<Outcome> m_outcomes;
+    std::unordered_map<std::string, std::uint32_t> m_outcome_index;
+    // Each rule's text patterns, compiled when a hit first needs them.
+    std::unordered_map<const Rule*, std::vector<std::unique_ptr<RE2>>> m_patterns;
+    std::size_t m_hits = 0;
+    std::size_t m_misses = 0;
+    std::size_t m_varied = 0;
+};
+
+}  // namespace bouncediag

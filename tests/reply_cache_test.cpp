@@ -1,0 +1,133 @@
+#include "../src/reply_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "bouncediag/classifier.h"
+#include "bouncediag/log_line.h"
+#include "bouncediag/reply.h"
+#include "bouncediag/rule_table.h"
+
+namespace bouncediag {
+namespace {
+
+const Classifier& embedded_classifier() {
+    static const Classifier instance(RuleTable::embedded());
+    return instance;
+}
+
+std::string masked(std::string_view text) {
+    std::string out;
+    ReplyCache::mask(text, out);
+    return out;
+}
+
+TEST(ReplyCacheMask, KeepsLengthsAndWordsAndMasksVariableTokens) {
+    // Local parts with digits, IPv4 addresses, long tracking ids.
+    EXPECT_EQ(masked("<priya561@gmail.com>: user does not exist"),
+              "<xxxxxxxx@gmail.com>: user does not exist");
+    EXPECT_EQ(masked("<m.rossi251@corp.example>"), "<m.xxxxxxxx@corp.example>");
+    EXPECT_EQ(masked("client host [203.51.47.63] blocked"), "client host [000.00.00.00] blocked");
+    EXPECT_EQ(masked("NoSuchUser m89oz6ww3r - gsmtp"), "NoSuchUser xxxxxxxxxx - gsmtp");
+    EXPECT_EQ(masked("[DB6PR04MB1234.eurprd04.prod.outlook.com]"),
+              "[xxxxxxxxxxxxx.eurprd04.prod.outlook.com]");
+    // What rules name stays: words, short codes, enhanced codes, blocklist answers.
+    EXPECT_EQ(masked("<postmaster@example.com> [TSS04] IB401 BL000001 5.7.1 127.0.0.2"),
+              "<postmaster@example.com> [TSS04] IB401 BL000001 5.7.1 127.0.0.2");
+    EXPECT_EQ(masked("version 1.2.3.4.5 and 10.0.0.1x"), "version 1.2.3.4.5 and 10.0.0.1x");
+}
+
+bool same(const Diagnosis& a, const Diagnosis& b) {
+    return a.rule == b.rule && a.type == b.type && a.reason == b.reason && a.cause == b.cause &&
+           a.action == b.action && a.meaning == b.meaning && a.fix == b.fix &&
+           a.provider == b.provider && a.blocklist == b.blocklist &&
+           a.matched_text == b.matched_text;
+}
+
+// Replies that share a template but differ in what the mask hides, several times each, so
+// that the cache answers most of them.
+std::vector<std::string> template_replies() {
+    const std::vector<std::string> templates = {
+        "550 5.1.1 <{local}@example.com>: Recipient address rejected: User unknown in virtual "
+        "mailbox table",
+        "550-5.1.1 The email account that you tried to reach does not exist. Please try "
+        "double-checking the recipient's email address for typos or unnecessary spaces. "
+        "https://support.google.com/mail/?p=NoSuchUser {id} - gsmtp",
+        "554 5.7.1 Service unavailable; Client host [{ip}] blocked using zen.spamhaus.org; "
+        "https://www.spamhaus.org/query/ip/{ip}",
+        "421 4.7.0 [TSS04] Messages from {ip} temporarily deferred due to unexpected volume or "
+        "user complaints - 4.16.55.1",
+        "550 5.7.606 Access denied, banned sending IP [{ip}]. [{id}.eurprd04.prod.outlook.com]",
+        "550 Mailbox {local}@example.org is unavailable: account is disabled",
+        "550 5.1.1 {local}... User unknown",
+        "452 4.2.2 <{local}@example.net>: Mailbox full",
+        "550 5.7.1 {ip} is blocked",
+        "550 recipient <{local}@example.com> is invalid",
+        "550 5.7.1 <{local}@x.example> mailbox unavailable (IB401)",
+    };
+    const std::vector<std::string> locals = {"priya561", "john426",    "user7",          "mailbox1",
+                                             "a1",       "postmaster", "abcdefghij12345"};
+    const std::vector<std::string> ips = {"192.0.2.1", "203.51.47.163", "198.51.100.7", "1.2.3.4"};
+    const std::vector<std::string> ids = {"m89oz6ww3r", "a1b2c3d4e5f6", "DB6PR04MB1234",
+                                          "q1w2e3r4t5"};
+    std::vector<std::string> out;
+    for (int round = 0; round < 3; ++round) {
+        for (std::size_t k = 0; k < 28; ++k) {
+            for (std::string t : templates) {
+                auto put = [&](const std::string& name, const std::string& value) {
+                    for (std::size_t at = t.find(name); at != std::string::npos;
+                         at = t.find(name, at))
+                        t.replace(at, name.size(), value);
+                };
+                put("{local}", locals[(k + round) % locals.size()]);
+                put("{ip}", ips[(k * 3 + round) % ips.size()]);
+                put("{id}", ids[(k * 5 + round) % ids.size()]);
+                out.push_back(t);
+            }
+        }
+    }
+    return out;
+}
+
+TEST(ReplyCache, AnswersAsTheClassifierDoes) {
+    const Classifier& classifier = embedded_classifier();
+    ReplyCache cache(classifier);
+    std::vector<std::string> replies = template_replies();
+    // Every reply of the test logs too.
+    for (const char* name : {"postfix.log", "exim.log", "sendmail.log", "mixed.log", "qmail.log",
+                             "haraka.log", "opensmtpd.log"}) {
+        std::ifstream in(std::string(BOUNCEDIAG_SOURCE_DIR) + "/tests/data/logs/" + name);
+        std::string line;
+        while (std::getline(in, line)) {
+            std::optional<LogEvent> event = extract_log_event(line);
+            replies.push_back(event ? event->reply : line);
+        }
+    }
+    for (int round = 0; round < 4; ++round) {
+        for (const std::string& text : replies) {
+            Reply reply = parse_reply(text);
+            Diagnosis direct = classifier.classify(reply);
+            Diagnosis cached = cache.classify(reply);
+            ASSERT_TRUE(same(direct, cached)) << text;
+        }
+    }
+    EXPECT_GT(cache.hits(), cache.misses());
+}
+
+// The mask hides nothing these rules read: checked on every use, no template's outcome varies.
+TEST(ReplyCache, MaskedTokensDoNotChangeTheOutcome) {
+    const Classifier& classifier = embedded_classifier();
+    ReplyCache cache(classifier, true);
+    for (const std::string& text : template_replies()) {
+        Reply reply = parse_reply(text);
+        ASSERT_TRUE(same(classifier.classify(reply), cache.classify(reply))) << text;
+    }
+    EXPECT_EQ(cache.varied(), 0u);
+}
+
+}  // namespace
+}  // namespace bouncediag
