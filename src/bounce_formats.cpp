@@ -580,11 +580,15 @@ Transcript::Transcript(std::string_view text) {
     auto flush = [&]() {
         std::size_t shown = std::min(commands.size(), replies.size());
         std::size_t unshown = replies.size() - shown;
+        // When the first command shown is DATA, the unshown ones were MAIL FROM and RCPT TO.
+        bool data_first = shown > 0 && commands[commands.size() - shown].first == "DATA";
         for (std::size_t i = 0; i < replies.size(); ++i) {
             if (i >= unshown) {
                 const auto& c = commands[commands.size() - shown + (i - unshown)];
                 replies[i].command = c.first;
                 replies[i].command_line = c.second;
+            } else {
+                replies[i].before_data = data_first;
             }
             out.push_back(std::move(replies[i]));
         }
@@ -601,7 +605,7 @@ Transcript::Transcript(std::string_view text) {
         } else if (RE2::PartialMatch(piece(line), k_reply, &code, &sep)) {
             // The lines of one multi-line reply ("550-...", "550 ...") are one reply.
             if (previous_code != code)
-                replies.push_back({trim(line.substr(line.find("<<<") + 3)), {}, {}});
+                replies.push_back({trim(line.substr(line.find("<<<") + 3)), {}, {}, false});
             previous_code = sep == "-" ? code : std::string();
         }
     }
@@ -676,8 +680,10 @@ std::string Transcript::command_for(std::string_view address) const {
     // names it, else the only failure reply of the transcript.
     for (const Reply& r : replies)
         if (names(r.command_line)) return r.command;
+    // An unshown reply of a pipelined batch that names the recipient answered its RCPT TO
+    // (the MAIL FROM reply names the sender, if anyone).
     for (const Reply& r : replies)
-        if (names(r.line)) return r.command;
+        if (names(r.line)) return r.command.empty() && r.before_data ? "RCPT TO" : r.command;
     const Reply* failure = nullptr;
     for (const Reply& r : replies) {
         if (!r.line.starts_with('4') && !r.line.starts_with('5')) continue;

@@ -43,6 +43,7 @@ class Transcript {
         std::string_view line;          // the reply's first line, without "<<<"
         std::string command;            // the command it answers, "" when not shown
         std::string_view command_line;  // that command's line (">>> RCPT To:<a@b>"), if shown
+        bool before_data = false;       // not shown, sent in the pipelined batch that ended in DATA
     };
     std::vector<Reply> m_replies;  // views into the text given to the constructor
 };

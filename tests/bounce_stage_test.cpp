@@ -82,3 +82,26 @@ TEST(BounceStage, StageLabelsInTheReturnedMessageDoNotCount) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].smtp_command, "");
 }
+
+TEST(BounceStage, PipelinedReplyNamingTheRecipientAnsweredRcpt) {
+    // Sendmail shows only ">>> DATA" of a pipelined MAIL/RCPT/DATA batch; the 550 that names the
+    // recipient came before the 503 answering DATA, so it answered that recipient's RCPT TO.
+    const std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "To: sam@example.org\nSubject: Returned mail: see transcript for details\n"
+        "MIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n"
+        "--b\n\n"
+        "   ----- Transcript of session follows -----\n"
+        "... while talking to mx.example.net.:\n>>> DATA\n"
+        "<<< 550 5.1.1 <vera@example.net>... User unknown\n"
+        "550 5.1.1 <vera@example.net>... User unknown\n"
+        "<<< 503 5.0.0 Need RCPT (recipient)\n\n"
+        "--b\nContent-Type: message/delivery-status\n\n"
+        "Reporting-MTA: dns; mx.example.org\n\n"
+        "Final-Recipient: RFC822; vera@example.net\nAction: failed\nStatus: 5.1.1\n"
+        "Diagnostic-Code: SMTP; 550 5.1.1 <vera@example.net>... User unknown\n\n--b--\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+}
