@@ -9,7 +9,7 @@ namespace bouncediag {
 namespace {
 
 // Higher specificity wins, then higher priority, then the earlier rule (docs/rules.md).
-std::vector<std::uint32_t> precedence_order(const std::vector<Rule>& rules) {
+std::vector<std::uint32_t> precedence_order(const RuleTable::Rules& rules) {
     std::vector<int> specificity;
     specificity.reserve(rules.size());
     for (const Rule& rule : rules) specificity.push_back(rule.specificity());
@@ -44,7 +44,7 @@ std::string ascii_lowercase(std::string_view s) {
 }  // namespace
 
 BuiltClassifierIndex::BuiltClassifierIndex(const RuleTable& table) {
-    const std::vector<Rule>& rules = table.rules();
+    const RuleTable::Rules rules = table.rules();
     m_rank.resize(rules.size());
     std::vector<std::uint32_t> order = precedence_order(rules);
     for (std::size_t r = 0; r < order.size(); ++r) m_rank[order[r]] = std::uint32_t(r);

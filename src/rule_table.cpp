@@ -450,7 +450,21 @@ void RuleTable::reserve(std::size_t count) {
     m_rules.reserve(count);
 }
 
+void RuleTable::set_lazy_rules(std::shared_ptr<const LazyRules> lazy) {
+    if (!m_rules.empty() || m_lazy) throw Error("internal error: lazy rules for a filled table");
+    m_storage.push_back(lazy);  // (rules copied out of it point into it)
+    m_lazy = std::move(lazy);
+}
+
+void RuleTable::materialize() {
+    if (!m_lazy) return;
+    std::vector<Rule> made(rules().begin(), rules().end());
+    m_lazy = nullptr;
+    m_rules = std::move(made);
+}
+
 void RuleTable::add(const Rule& rule) {
+    materialize();
     m_prebuilt_index = nullptr;
     m_rules.push_back(rule);
 }
@@ -460,11 +474,12 @@ void RuleTable::keep(std::shared_ptr<const void> storage) {
 }
 
 void RuleTable::layer(const RuleTable& other) {
+    materialize();
     m_prebuilt_index = nullptr;
     m_storage.insert(m_storage.end(), other.m_storage.begin(), other.m_storage.end());
     std::unordered_map<std::string_view, std::size_t> index;
     for (std::size_t i = 0; i < m_rules.size(); ++i) index.emplace(m_rules[i].id, i);
-    for (const Rule& rule : other.m_rules) {
+    for (const Rule& rule : other.rules()) {
         auto [it, is_new] = index.emplace(rule.id, m_rules.size());
         if (is_new) {
             m_rules.push_back(rule);
@@ -475,12 +490,13 @@ void RuleTable::layer(const RuleTable& other) {
 }
 
 void RuleTable::append(const RuleTable& other) {
+    materialize();
     m_prebuilt_index = nullptr;
     m_storage.insert(m_storage.end(), other.m_storage.begin(), other.m_storage.end());
-    append_rules(other.m_rules);
+    append_rules(other.rules());
 }
 
-void RuleTable::append_rules(const std::vector<Rule>& rules) {
+void RuleTable::append_rules(const Rules& rules) {
     std::unordered_map<std::string_view, std::size_t> index;
     for (std::size_t i = 0; i < m_rules.size(); ++i) index.emplace(m_rules[i].id, i);
     m_rules.reserve(m_rules.size() + rules.size());
@@ -493,7 +509,7 @@ void RuleTable::append_rules(const std::vector<Rule>& rules) {
 
 std::vector<std::string> RuleTable::pattern_problems() const {
     std::vector<std::string> problems;
-    for (const Rule& rule : m_rules) {
+    for (const Rule& rule : rules()) {
         for (std::size_t i = 0; i < rule.text.size(); ++i) {
             std::string problem = pattern_problem(rule.text[i]);
             if (!problem.empty()) {
@@ -508,9 +524,9 @@ std::vector<std::string> RuleTable::pattern_problems() const {
 // A linear search: the table is looked up by id only by `rules show` and tests, and an index
 // would cost every run ~1,000 allocations at start.
 const Rule* RuleTable::find(std::string_view id) const {
-    auto it = std::find_if(m_rules.begin(), m_rules.end(),
-                           [&](const Rule& rule) { return rule.id == id; });
-    return it == m_rules.end() ? nullptr : &*it;
+    for (const Rule& rule : rules())
+        if (rule.id == id) return &rule;
+    return nullptr;
 }
 
 }  // namespace bouncediag

@@ -2,6 +2,8 @@
 // to a diagnosis. Loading validates everything and reports errors as FILE:LINE:COL: message.
 #pragma once
 
+#include <cstddef>
+#include <iterator>
 #include <memory>
 #include <span>
 #include <string>
@@ -65,6 +67,55 @@ struct ClassifierIndex;  // (src/classifier_index.h)
 
 class RuleTable {
   public:
+    // Rules made on first use, for a table of static data (the embedded one): a one-reply run
+    // reads a handful of its ~1,000 rules, and building them all cost it ~70 page faults.
+    class LazyRules {
+      public:
+        virtual ~LazyRules() = default;
+        virtual std::size_t size() const = 0;
+        // Safe to call from several threads; the rule stays where it is.
+        virtual const Rule& get(std::size_t index) const = 0;
+    };
+
+    // The rules in table order.
+    class Rules {
+      public:
+        class Iterator {
+          public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = Rule;
+            using difference_type = std::ptrdiff_t;
+            using pointer = const Rule*;
+            using reference = const Rule&;
+            Iterator(const RuleTable* table, std::size_t index) : m_table(table), m_index(index) {}
+            const Rule& operator*() const { return m_table->rule(m_index); }
+            const Rule* operator->() const { return &m_table->rule(m_index); }
+            Iterator& operator++() {
+                ++m_index;
+                return *this;
+            }
+            Iterator operator++(int) {
+                Iterator before = *this;
+                ++m_index;
+                return before;
+            }
+            bool operator==(const Iterator& other) const { return m_index == other.m_index; }
+
+          private:
+            const RuleTable* m_table;
+            std::size_t m_index;
+        };
+        explicit Rules(const RuleTable* table) : m_table(table) {}
+        std::size_t size() const { return m_table->size(); }
+        bool empty() const { return size() == 0; }
+        const Rule& operator[](std::size_t index) const { return m_table->rule(index); }
+        Iterator begin() const { return Iterator(m_table, 0); }
+        Iterator end() const { return Iterator(m_table, size()); }
+
+      private:
+        const RuleTable* m_table;
+    };
+
     // Parses one rule file. `name` is used in error messages. Throws Error on any problem;
     // `check_patterns` also compiles every pattern and rejects invalid or too costly ones.
     static RuleTable parse(std::string_view json_text, const std::string& name,
@@ -83,7 +134,11 @@ class RuleTable {
     // files).
     void append(const RuleTable& other);
 
-    const std::vector<Rule>& rules() const { return m_rules; }
+    Rules rules() const { return Rules(this); }
+    std::size_t size() const { return m_lazy ? m_lazy->size() : m_rules.size(); }
+    const Rule& rule(std::size_t index) const {
+        return m_lazy ? m_lazy->get(index) : m_rules[index];
+    }
     const Rule* find(std::string_view id) const;
     // Every invalid or too costly text pattern, one message each (rules check).
     std::vector<std::string> pattern_problems() const;
@@ -94,6 +149,8 @@ class RuleTable {
     void keep(std::shared_ptr<const void> storage);
     // Makes room for `count` rules.
     void reserve(std::size_t count);
+    // Makes the table's rules `lazy`'s (the table must be empty).
+    void set_lazy_rules(std::shared_ptr<const LazyRules> lazy);
 
     // The classifier's index for this table exactly as it is, when one was built with it (the
     // embedded table's, at build time), else null. Any change to the table drops it.
@@ -102,9 +159,12 @@ class RuleTable {
 
   private:
     // Adds `rules`; an id already in the table is an error.
-    void append_rules(const std::vector<Rule>& rules);
+    void append_rules(const Rules& rules);
+    // Turns lazy rules into stored ones, before a change.
+    void materialize();
 
-    std::vector<Rule> m_rules;
+    std::vector<Rule> m_rules;                // unless m_lazy
+    std::shared_ptr<const LazyRules> m_lazy;  // (also kept in m_storage)
     std::vector<std::shared_ptr<const void>> m_storage;
     const ClassifierIndex* m_prebuilt_index = nullptr;
 };
