@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "bouncediag/classifier.h"
 #include "bouncediag/error.h"
@@ -103,6 +105,33 @@ TEST(RuleTable, MissingFileIsAClearError) {
         EXPECT_STREQ(e.what(),
                      "/nonexistent/rules.json: cannot read rule file: No such file or directory");
     }
+}
+
+// The embedded table makes each rule on first use; threads asking at once get the same rule.
+TEST(RuleTable, EmbeddedRulesMadeOnFirstUseAreSharedByThreads) {
+    const RuleTable& table = RuleTable::embedded();
+    std::vector<std::vector<const Rule*>> seen(4);
+    std::vector<std::thread> threads;
+    for (auto& pointers : seen) {
+        threads.emplace_back([&table, &pointers] {
+            for (std::size_t i = table.size(); i-- > 0;) pointers.push_back(&table.rule(i));
+        });
+    }
+    for (std::thread& t : threads) t.join();
+    for (const auto& pointers : seen) EXPECT_EQ(pointers, seen[0]);
+    const RuleTable files = RuleTable::embedded_files(false);
+    ASSERT_EQ(table.size(), files.size());
+    for (std::size_t i = 0; i < files.size(); ++i) {
+        EXPECT_EQ(table.rule(i).id, files.rule(i).id);
+        EXPECT_EQ(table.rule(i).examples.size(), files.rule(i).examples.size());
+    }
+    // A changed copy stores its rules and leaves the original as it was.
+    RuleTable copy = table;
+    copy.append(RuleTable::parse(with_rules(k_good_rule), "extra.json"));
+    EXPECT_EQ(copy.size(), table.size() + 1);
+    EXPECT_EQ(copy.rule(0).id, table.rule(0).id);
+    EXPECT_EQ(copy.find("x.one")->id, "x.one");
+    EXPECT_EQ(table.find("x.one"), nullptr);
 }
 
 }  // namespace
