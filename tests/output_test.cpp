@@ -82,5 +82,52 @@ TEST(JsonOutput, ResultIsOneValidObjectInFieldOrder) {
     EXPECT_EQ(json.find(' ', json.find("\"recipient\"")), json.find("User unknown") + 4);
 }
 
+// format_json writes its keys directly: they must stay those of the TSV field list, in its
+// order, each value the one TSV gives.
+TEST(JsonOutput, KeysAreTheFieldListInOrder) {
+    Result r;
+    r.input = "in";
+    r.line = 3;
+    r.message = 4;
+    r.recipient = "a@b";
+    r.original_recipient = "c@d";
+    r.reply.basic_code = 550;
+    r.reply.enhanced_code = "5.1.1";
+    r.reply.text = "text";
+    r.reply.codes_inconsistent = true;
+    r.reply.remote_host = "mx";
+    r.reply.smtp_command = "RCPT TO";
+    r.diagnosis.provider = "P";
+    r.diagnosis.blocklist = "B";
+    r.diagnosis.matched_text = "m";
+    r.diagnosis.meaning = "means";
+    r.diagnosis.fix = "fix";
+    r.format = "f";
+    r.dsn_action = "failed";
+    r.dsn_status = "5.1.1";
+    r.reporting_mta = "rm";
+    r.remote_mta = "mta";
+    r.last_attempt_date = "date";
+    r.queue_id = "q";
+    r.timestamp = "t";
+    r.feedback_type = "abuse";
+    r.original.message_id = "<id>";
+    r.original.from = "from";
+    r.original.to = "to";
+    r.original.subject = "subject";
+    r.original.date = "odate";
+    auto parsed = nlohmann::ordered_json::parse(format_json(r));
+    const std::vector<std::string>& names = tsv_field_names();
+    ASSERT_EQ(parsed.size(), names.size());
+    std::size_t k = 0;
+    for (auto it = parsed.begin(); it != parsed.end(); ++it, ++k) {
+        ASSERT_EQ(it.key(), names[k]);
+        if (it.key() == "rule") continue;  // (no rule here: null, TSV empty)
+        std::string value =
+            it.value().is_string() ? it.value().get<std::string>() : it.value().dump();
+        EXPECT_EQ(value, format_tsv(r, {names[k]})) << names[k];
+    }
+}
+
 }  // namespace
 }  // namespace bouncediag

@@ -13,6 +13,8 @@ namespace bouncediag {
 // One JSON object (no trailing newline) with stable snake_case keys; absent values are null;
 // always valid UTF-8 (invalid bytes become U+FFFD).
 std::string format_json(const Result& result);
+// The same, appended to `out` (no new string per result).
+void append_json(std::string& out, const Result& result);
 
 // The TSV columns a result can give, in their default order.
 const std::vector<std::string>& tsv_field_names();
