@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -226,9 +227,18 @@ void read_head(BlockReader& reader, std::string& buffer) {
 // A few threads that run batches of line work, started once per input: a thread per batch
 // (std::async) cost ~20 % more CPU than one thread, in thread starts and cold per-thread state.
 // Each thread keeps its own cache of classifications.
+// What a worker made of one batch: its results, or with a renderer their text.
+struct BatchOutput {
+    std::vector<std::optional<Result>> results;  // per item (without a renderer)
+    std::string text;                            // rendered results (with one)
+    std::vector<std::uint8_t> made;              // per item: whether it gave a result (with one)
+    std::size_t results_made = 0;
+    std::size_t undiagnosed = 0;
+};
+
 class BatchWorkers {
   public:
-    using Results = std::vector<std::optional<Result>>;
+    using Results = BatchOutput;
     using Task = std::packaged_task<Results(ReplyCache&)>;
 
     BatchWorkers(unsigned count, const Classifier& classifier) {
@@ -287,8 +297,10 @@ class BatchWorkers {
 class LineInput {
   public:
     LineInput(const Classifier& classifier, const std::string& name, bool force_reply,
-              const ResultSink& sink, InputStats& stats, unsigned jobs)
+              const ResultSink& sink, InputStats& stats, unsigned jobs,
+              const ResultRenderer* renderer = nullptr)
         : m_classifier(classifier),
+          m_renderer(renderer),
           m_lines(classifier, name, force_reply),
           m_stats(stats),
           m_counting([&sink, &stats](Result&& r) {
@@ -341,7 +353,7 @@ class LineInput {
     };
     struct Running {
         std::vector<LineWork> lines;
-        std::future<std::vector<std::optional<Result>>> results;
+        std::future<BatchOutput> results;
     };
     static constexpr std::size_t k_batch_items = 512;
     static constexpr std::size_t k_in_flight_per_job = 4;
@@ -367,21 +379,47 @@ class LineInput {
             std::make_shared<std::vector<LineDiagnoser::WorkItem>>(std::move(m_batch.items));
         const LineDiagnoser& lines = m_lines;
         if (!m_workers) m_workers = std::make_unique<BatchWorkers>(m_jobs, m_classifier);
-        m_running.push_back(
-            Running{std::move(m_batch.lines),
-                    m_workers->submit(BatchWorkers::Task([items, &lines](ReplyCache& cache) {
-                        BatchWorkers::Results out;
-                        out.reserve(items->size());
-                        for (auto& item : *items) out.push_back(lines.run(item, cache));
-                        return out;
-                    }))});
+        const ResultRenderer* renderer = m_renderer;
+        auto task = [items, &lines, renderer](ReplyCache& cache) {
+            BatchOutput out;
+            if (!renderer) {
+                out.results.reserve(items->size());
+                for (auto& item : *items) out.results.push_back(lines.run(item, cache));
+                return out;
+            }
+            out.made.reserve(items->size());
+            for (auto& item : *items) {
+                std::optional<Result> r = lines.run(item, cache);
+                out.made.push_back(r ? 1 : 0);
+                if (!r) continue;
+                ++out.results_made;
+                if (!r->diagnosed()) ++out.undiagnosed;
+                renderer->render(*r, out.text);
+            }
+            return out;
+        };
+        m_running.push_back(Running{std::move(m_batch.lines),
+                                    m_workers->submit(BatchWorkers::Task(std::move(task)))});
         m_batch = Batch();
     }
 
     void hand_on_oldest() {
         Running running = std::move(m_running.front());
         m_running.pop_front();
-        std::vector<std::optional<Result>> results = running.results.get();
+        BatchOutput output = running.results.get();
+        if (m_renderer) {
+            m_stats.results += output.results_made;
+            m_stats.undiagnosed += output.undiagnosed;
+            std::size_t next = 0;
+            for (const LineWork& line : running.lines) {
+                std::size_t emitted = 0;
+                for (std::size_t k = 0; k < line.items; ++k, ++next) emitted += output.made[next];
+                if (line.complete && emitted == 0) ++m_stats.skipped;
+            }
+            if (!output.text.empty()) m_renderer->write(output.text);
+            return;
+        }
+        std::vector<std::optional<Result>>& results = output.results;
         std::size_t next = 0;
         for (const LineWork& line : running.lines) {
             std::size_t emitted = 0;
@@ -395,6 +433,7 @@ class LineInput {
     }
 
     const Classifier& m_classifier;
+    const ResultRenderer* m_renderer;  // for batches, when set
     LineDiagnoser m_lines;
     InputStats& m_stats;
     ResultSink m_counting;
@@ -414,7 +453,8 @@ bool is_regular_file(int fd) {
 
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
                            const Classifier& classifier, const ResultSink& sink,
-                           const ProgressCallback& progress, unsigned jobs) {
+                           const ProgressCallback& progress, unsigned jobs,
+                           const ResultRenderer* renderer) {
     InputStats stats;
     BlockReader reader(fd, name, [&](std::size_t bytes) {
         stats.bytes += bytes;
@@ -452,7 +492,7 @@ InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
         return stats;
     }
     LineInput lines(classifier, name, requested == InputMode::lines, sink, stats,
-                    is_regular_file(fd) ? jobs : 1);
+                    is_regular_file(fd) ? jobs : 1, renderer);
     do {
         buffer.erase(0, lines.complete_lines(buffer));
     } while (reader.read_some(buffer));

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "bouncediag/output.h"
 #include "bouncediag/rule_table.h"
 
 namespace bouncediag {
@@ -80,6 +81,47 @@ TEST(LineInput, SeveralJobsGiveWhatOneJobGives) {
     EXPECT_EQ(one.stats.undiagnosed, three.stats.undiagnosed);
     EXPECT_EQ(one.stats.lines, three.stats.lines);
     EXPECT_GT(one.stats.skipped, 0u);
+}
+
+// With a renderer, the worker threads render their results: the text written is what the
+// sink of one job gives, and so are the counts.
+TEST(LineInput, RenderedOnTheWorkersAsTheSinkGivesIt) {
+    std::string path = testing::TempDir() + "bouncediag-render-test.log";
+    {
+        std::ofstream out(path, std::ios::binary);
+        std::string log = mixed_log();
+        for (int i = 0; i < 40; ++i) out << log;
+    }
+    static const Classifier classifier(RuleTable::embedded());
+    auto run = [&](unsigned jobs, const ResultRenderer* renderer, std::string& text) {
+        int fd = ::open(path.c_str(), O_RDONLY);
+        EXPECT_GE(fd, 0);
+        InputStats stats = diagnose_stream(
+            fd, "log", InputMode::detect, classifier,
+            [&](Result&& r) { text += format_json(r) + "\n"; }, {}, jobs, renderer);
+        ::close(fd);
+        return stats;
+    };
+    std::string by_sink;
+    InputStats one = run(1, nullptr, by_sink);
+    std::string rendered;
+    std::size_t writes = 0;
+    ResultRenderer renderer{[](const Result& r, std::string& out) {
+                                append_json(out, r);
+                                out += '\n';
+                            },
+                            [&](std::string_view text) {
+                                rendered += text;
+                                ++writes;
+                            }};
+    InputStats two = run(2, &renderer, rendered);
+    std::remove(path.c_str());
+    EXPECT_GT(writes, 1u);
+    EXPECT_EQ(by_sink, rendered);
+    EXPECT_EQ(one.results, two.results);
+    EXPECT_EQ(one.skipped, two.skipped);
+    EXPECT_EQ(one.undiagnosed, two.undiagnosed);
+    EXPECT_EQ(one.lines, two.lines);
 }
 
 }  // namespace

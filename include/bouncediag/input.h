@@ -38,6 +38,17 @@ using ProgressCallback = std::function<void(const InputStats&)>;
 
 using ResultSink = std::function<void(Result&&)>;
 
+// Renders results to text on the threads that diagnose them, for a line input read with
+// jobs > 1: the reading thread then only writes, and each result is freed by the thread that
+// made it (formatting and freeing every result on the reading thread made it the bottleneck,
+// and its reads of strings made on other cores were cache misses). `render` appends a result's
+// text to `out` (nothing for a result the caller leaves out) and runs on any thread; `write`
+// receives the text of a batch of results, in input order, on the calling thread.
+struct ResultRenderer {
+    std::function<void(const Result& result, std::string& out)> render;
+    std::function<void(std::string_view text)> write;
+};
+
 // Decides the mode of a whole content for InputMode::detect.
 InputMode detect_input_mode(std::string_view head);
 
@@ -48,9 +59,12 @@ InputMode detect_input_mode(std::string_view head);
 // With `jobs` > 1, the lines of a regular file are diagnosed on that many threads while it is
 // read (results still come in input order, on the calling thread); a pipe is diagnosed line by
 // line so that each result comes out as soon as its line arrives.
+// With a `renderer`, the results of those threads go to it instead of `sink` (all other
+// results still go to `sink`).
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
                            const Classifier& classifier, const ResultSink& sink,
-                           const ProgressCallback& progress = {}, unsigned jobs = 1);
+                           const ProgressCallback& progress = {}, unsigned jobs = 1,
+                           const ResultRenderer* renderer = nullptr);
 
 // Diagnoses a whole input held in memory.
 InputStats diagnose_content(std::string_view content, const std::string& name, InputMode mode,
