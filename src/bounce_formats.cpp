@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -25,6 +26,14 @@ re2::StringPiece piece(std::string_view s) {
 }
 std::string_view view(re2::StringPiece s) {
     return std::string_view(s.data(), s.size());
+}
+
+// The first character of `s` that RE2's \s (space, \t, \n, \f, \r) does not match; '\0'
+// when there is none. Lines that a "^\s*X" pattern needs start with X after these.
+char first_after_re2_space(std::string_view s) {
+    for (char c : s)
+        if (c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r') return c;
+    return '\0';
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -108,17 +117,25 @@ const FormatSpec k_formats[] = {
      "recipients?(?:\\(s\\))?:?)\\s*:?\\s*<?" ADDR ">?\\s*(.*)$"},
 };
 
-// Lines that start the returned message (or its headers) inside the text.
-const RE2& end_marker() {
-    static const RE2 re(
-        "(?i)^\\s*(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|message "
-        "follows|headers? follow|below this line|returned message|rejected message|message "
-        "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
-        "below this line is a copy|original (?:mail|message) as follows|original message(?: "
-        "headers| follows|:?\\s*$)|content-type: "
-        "message/rfc822|------ this is a copy|\\*\\*\\* original message|the header of the "
-        "original message|message headers follow|--- the header)");
-    return re;
+// Lines that start the returned message (or its headers) inside the text. Written for one line
+// at a time, with "[\t\f\r ]" (RE2's \s without the newline) where the line may hold blanks, so
+// that the same pattern in multi-line mode finds the first such line of a whole text in one
+// pass: no match can reach across a line end.
+const char* const k_end_marker =
+    "(?i)^[\\t\\f\\r ]*(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|message "
+    "follows|headers? follow|below this line|returned message|rejected message|message "
+    "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
+    "below this line is a copy|original (?:mail|message) as follows|original message(?: "
+    "headers| follows|:?[\\t\\f\\r ]*$)|content-type: "
+    "message/rfc822|------ this is a copy|\\*\\*\\* original message|the header of the "
+    "original message|message headers follow|--- the header)";
+
+// Offset of the first line of `text` that starts the returned message (text.size() if none).
+std::size_t end_marker_offset(std::string_view text) {
+    static const RE2 re(std::string("(?m)") + k_end_marker);
+    re2::StringPiece m;
+    if (!re.Match(piece(text), 0, text.size(), RE2::UNANCHORED, &m, 1)) return text.size();
+    return static_cast<std::size_t>(m.data() - text.data());
 }
 
 const RE2& header_line() {
@@ -146,6 +163,17 @@ const RE2& code_re() {
 const RE2& basic_code_re() {
     static const RE2 re("(?:^|[^0-9A-Za-z.#/=-])([45][0-9][0-9](?:[ ,:-]|$))");
     return re;
+}
+
+// Whether `s` holds a '4' or a '5', which every code of code_re and basic_code_re starts with:
+// most lines have neither and need no regex.
+bool may_carry_code(std::string_view s) {
+    return !s.empty() &&
+           (std::memchr(s.data(), '4', s.size()) || std::memchr(s.data(), '5', s.size()));
+}
+
+bool carries_code(std::string_view s) {
+    return may_carry_code(s) && RE2::PartialMatch(piece(s), code_re());
 }
 
 const RE2& remote_host_re() {
@@ -193,11 +221,13 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
 std::string diagnostic_of(const std::vector<std::string_view>& lines) {
     std::size_t first_basic = lines.size();
     for (std::size_t i = 0; i < lines.size() && first_basic == lines.size(); ++i)
-        if (RE2::PartialMatch(piece(lines[i]), basic_code_re())) first_basic = i;
+        if (may_carry_code(lines[i]) && RE2::PartialMatch(piece(lines[i]), basic_code_re()))
+            first_basic = i;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         re2::StringPiece m;
         if (first_basic < lines.size() && i < first_basic) continue;
-        if (!RE2::PartialMatch(piece(lines[i]), code_re(), &m)) continue;
+        if (!may_carry_code(lines[i]) || !RE2::PartialMatch(piece(lines[i]), code_re(), &m))
+            continue;
         // The reply runs to the end of its paragraph; a line with its own code only continues
         // a multi-line reply ("550-5.7.1 ..." then "550 5.7.1 ...").
         static const RE2 k_code_start("^\\s*(?:<<<\\s*|Out:\\s*)?([245][0-9][0-9])([ -]|$)");
@@ -237,7 +267,7 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             for (std::size_t j = 0; j < i; ++j)
                 if (!RE2::FullMatch(piece(lines[j]), k_heading)) said.push_back(lines[j]);
             std::string before = join(said, 0, said.size());
-            if (!before.empty() && !RE2::PartialMatch(before, code_re())) first += " " + before;
+            if (!before.empty() && !carries_code(before)) first += " " + before;
         }
         return std::string(trim(first));
     }
@@ -274,24 +304,31 @@ std::string remote_of(const std::vector<std::string_view>& lines) {
     return {};
 }
 
-// Index of the first line of the returned message (or the number of lines).
-std::size_t report_end(const std::vector<std::string_view>& lines) {
+// Whether `line` is a header field line (header_line); the colon check spares most lines the
+// regex.
+bool is_header_line(std::string_view line) {
+    return line.find(':') != std::string_view::npos &&
+           RE2::PartialMatch(piece(line), header_line());
+}
+
+// Index of the first line of the returned message (or the number of lines). `lines` are the
+// lines of `text` (split_lines).
+std::size_t report_end(std::string_view text, const std::vector<std::string_view>& lines) {
+    const std::size_t marker = end_marker_offset(text);
     for (std::size_t i = 0; i < lines.size(); ++i) {
         std::string_view line = lines[i];
+        if (static_cast<std::size_t>(line.data() - text.data()) >= marker) return i;
         if (line.empty()) continue;
-        if (RE2::PartialMatch(piece(line), end_marker())) return i;
         // An unannounced header block after a blank line: a trace or message header field
         // followed by more fields, or a run of four fields. Short "Subject:/Date:" summaries
         // of the returned message inside the report do not end it.
-        if ((i == 0 || trim(lines[i - 1]).empty()) &&
-            RE2::PartialMatch(piece(line), header_line())) {
+        if ((i == 0 || trim(lines[i - 1]).empty()) && is_header_line(line)) {
             static const RE2 k_strong(
                 "(?i)^(?:Return-Path|Received|DKIM-Signature|Message-I[Dd]|MIME-Version|"
                 "Delivered-To|X-[A-Za-z0-9-]+|Authentication-Results|ARC-[A-Za-z-]+):");
             std::size_t run = 1;
             while (i + run < lines.size() &&
-                   (RE2::PartialMatch(piece(lines[i + run]), header_line()) ||
-                    is_header_continuation(lines[i + run])) &&
+                   (is_header_line(lines[i + run]) || is_header_continuation(lines[i + run])) &&
                    run < 4)
                 ++run;
             if ((run >= 2 && RE2::PartialMatch(piece(line), k_strong)) || run >= 4) return i;
@@ -363,6 +400,7 @@ class Reader {
                     }
                     std::string_view rest = view(rest1).empty() ? view(rest2) : view(rest1);
                     static const RE2 k_starts_code("^\\s*[245][0-9][0-9][ -]");
+                    static const RE2 k_code_prefix("^[245][0-9][0-9]([ -]|$)");
                     // "550 <a@b>... User unknown": keep the leading code with the text.
                     std::string_view code_prefix =
                         trim(line.substr(0, view(addr).data() - line.data()));
@@ -370,7 +408,7 @@ class Reader {
                         code_prefix = trim(code_prefix.substr(0, code_prefix.size() - 1));
                     if (!rest.empty() && code_prefix.size() >= 3 &&
                         !RE2::PartialMatch(piece(rest), k_starts_code) &&
-                        RE2::PartialMatch(piece(code_prefix), "^[245][0-9][0-9]([ -]|$)")) {
+                        RE2::PartialMatch(piece(code_prefix), k_code_prefix)) {
                         m_owned.push_back(std::string(code_prefix) + " " + std::string(rest));
                         rest = m_owned.back();
                     }
@@ -384,7 +422,9 @@ class Reader {
                 }
             }
             static const RE2 k_server_reply("^\\s*<<<\\s*[45][0-9][0-9][ -]");
-            if (RE2::PartialMatch(piece(line), k_server_reply)) server_reply = trim(line).substr(3);
+            if (first_after_re2_space(line) == '<' &&
+                RE2::PartialMatch(piece(line), k_server_reply))
+                server_reply = trim(line).substr(3);
             if (m_current == k_none) {
                 preamble.push_back(line);
             } else {
@@ -398,10 +438,10 @@ class Reader {
             std::string without_give_up;
             std::vector<std::string_view> reason_lines = drop_give_up(b.lines, without_give_up);
             r.diagnostic = diagnostic_of(reason_lines);
-            if (r.diagnostic.empty() || !RE2::PartialMatch(piece(r.diagnostic), code_re())) {
+            if (r.diagnostic.empty() || !carries_code(r.diagnostic)) {
                 // The reason is sometimes stated once, before the list of addresses.
                 std::string pre = diagnostic_of(preamble);
-                if (RE2::PartialMatch(piece(pre), code_re()) || r.diagnostic.empty())
+                if (carries_code(pre) || r.diagnostic.empty())
                     r.diagnostic = r.diagnostic.empty() ? pre : r.diagnostic + " " + pre;
             }
             // au (EZweb) notices open with their verdict on the listed addresses ("The user(s)
@@ -510,12 +550,12 @@ std::string report_diagnostic(std::string_view text) {
     std::vector<std::string_view> lines = split_lines(report);
     std::string d = diagnostic_of(lines);
     // Without a reply code, only a short statement is a usable diagnostic.
-    if (!RE2::PartialMatch(piece(d), code_re())) truncate_utf8(d, 300);
+    if (!carries_code(d)) truncate_utf8(d, 300);
     return d;
 }
 
 bool has_reply_code(std::string_view text) {
-    return RE2::PartialMatch(piece(text), code_re());
+    return carries_code(text);
 }
 
 std::string text_near(std::string_view text, std::string_view address) {
@@ -535,7 +575,7 @@ std::string text_near(std::string_view text, std::string_view address) {
                                             lines.begin() + static_cast<std::ptrdiff_t>(end));
         // The paragraph with the reply code wins over a mere mention of the address.
         std::string d = diagnostic_of(block);
-        if (RE2::PartialMatch(piece(d), code_re())) return d;
+        if (carries_code(d)) return d;
         if (codeless.empty()) codeless = std::move(d);
     }
     return codeless;
@@ -595,14 +635,20 @@ Transcript::Transcript(std::string_view text) {
         commands.clear();
         replies.clear();
     };
+    // Most texts show no transcript at all.
+    if (text.find(">>>") == std::string_view::npos && text.find("<<<") == std::string_view::npos)
+        return;
     std::string previous_code;  // of a multi-line reply still open ("550-...")
     for (std::string_view line : split_lines(text)) {
+        // Both patterns start with "^\s*" then '>' or '<': other lines need no regex.
+        char first = first_after_re2_space(line);
+        if (first != '>' && first != '<') continue;
         std::string word, code, sep;
-        if (RE2::PartialMatch(piece(line), k_command, &word)) {
+        if (first == '>' && RE2::PartialMatch(piece(line), k_command, &word)) {
             if (!replies.empty()) flush();
             commands.emplace_back(command_name(word), line);
             previous_code.clear();
-        } else if (RE2::PartialMatch(piece(line), k_reply, &code, &sep)) {
+        } else if (first == '<' && RE2::PartialMatch(piece(line), k_reply, &code, &sep)) {
             // The lines of one multi-line reply ("550-...", "550 ...") are one reply.
             if (previous_code != code)
                 replies.push_back({trim(line.substr(line.find("<<<") + 3)), {}, {}, false});
@@ -612,33 +658,66 @@ Transcript::Transcript(std::string_view text) {
     flush();
 }
 
+namespace {
+
+// The wordings stated_command reads, in the order it tries them.
+
+// Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
+// MAIL FROM:<a@b>", "after end of data", "SMTP error from remote server after RCPT command",
+// qmail "most progress was RCPT TO response", DragonFly "did not like our RCPT TO".
+const char* const k_stated_reply =
+    "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
+    "was\\s+|"
+    "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+)(rcpt\\s+to|rcpt(?:\\s+command)|"
+    "mail\\s+"
+    "from|end\\s+of\\s+data|data|helo|ehlo|lhlo|initial\\s+connection|connect|greeting)\\b";
+// A section naming the command on its own line ("SMTP command" heading, then "DATA").
+const char* const k_stated_section =
+    "(?im)(?:^[-=\\s]*|[-=]{3,}\\s*)smtp command:?\\s+(rcpt\\s+to|mail\\s+from|data|helo|ehlo|"
+    "lhlo)\\b";
+// qmail-remote names the stage in its own sentences: "Connected to 192.0.2.1 but greeting
+// failed.", "... but my name was rejected." (HELO), "... but sender was rejected.", "mx
+// does not like recipient.", "mx failed on DATA command.", "mx failed after I sent the
+// message."
+const char* const k_stated_qmail =
+    "(?i)(but greeting failed|but my name was rejected|but sender was rejected|does not "
+    "like recipient|failed on DATA command|failed after I sent the message)";
+// Yahoo's outbound notices label the stage after the remote reply: "550 5.1.1 <a@b>... User
+// Unknown [RCPT_TO]", or "[RCPT_TO]" on the line after it.
+const char* const k_stated_yahoo = "(?im)\\[(rcpt_to|mail_from|data)\\][ \\t]*$";
+// Gmail's relay notices end the remote reply with the state its SMTP client was in:
+// "550 550 <a@b>: User unknown (state 14)." is the answer to RCPT TO; states 15, 17 and 18
+// are the answers to DATA and to the end of the message data.
+const char* const k_stated_gmail = "\\(state (14|15|17|18)\\)";
+
+// Any of the wordings above anywhere in the text: one pass without captures tells whether the
+// passes that find the command are needed at all (most texts state none). The Yahoo and Gmail
+// labels are read in the report section only, a prefix of the text: a match there is a match
+// in the text too.
+const RE2& any_stated_command() {
+    static const RE2 re([] {
+        std::string all;
+        for (const char* p :
+             {k_stated_reply, k_stated_section, k_stated_qmail, k_stated_yahoo, k_stated_gmail})
+            all += (all.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
+        return all;
+    }());
+    return re;
+}
+
+}  // namespace
+
 std::string stated_command(std::string_view text) {
-    // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
-    // MAIL FROM:<a@b>", "after end of data", "SMTP error from remote server after RCPT command",
-    // qmail "most progress was RCPT TO response", DragonFly "did not like our RCPT TO".
-    static const RE2 re(
-        "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
-        "was\\s+|"
-        "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+)(rcpt\\s+to|rcpt(?:\\s+command)|"
-        "mail\\s+"
-        "from|end\\s+of\\s+data|data|helo|ehlo|lhlo|initial\\s+connection|connect|greeting)\\b");
+    if (!RE2::PartialMatch(piece(text), any_stated_command())) return {};
+    static const RE2 re(k_stated_reply);
     re2::StringPiece input = piece(text);
     std::string command, last;
     // The last mention wins: a report walks through the commands in order.
     while (RE2::FindAndConsume(&input, re, &command)) last = command;
     if (!last.empty()) return command_name(last);
-    // A section naming the command on its own line ("SMTP command" heading, then "DATA").
-    static const RE2 k_section(
-        "(?im)(?:^[-=\\s]*|[-=]{3,}\\s*)smtp command:?\\s+(rcpt\\s+to|mail\\s+from|data|helo|ehlo|"
-        "lhlo)\\b");
+    static const RE2 k_section(k_stated_section);
     if (RE2::PartialMatch(piece(text), k_section, &command)) return command_name(command);
-    // qmail-remote names the stage in its own sentences: "Connected to 192.0.2.1 but greeting
-    // failed.", "... but my name was rejected." (HELO), "... but sender was rejected.", "mx
-    // does not like recipient.", "mx failed on DATA command.", "mx failed after I sent the
-    // message."
-    static const RE2 k_qmail(
-        "(?i)(but greeting failed|but my name was rejected|but sender was rejected|does not "
-        "like recipient|failed on DATA command|failed after I sent the message)");
+    static const RE2 k_qmail(k_stated_qmail);
     if (RE2::PartialMatch(piece(text), k_qmail, &command)) {
         std::string c = to_lower_copy(command);
         if (c.find("greeting") != std::string::npos) return "CONNECT";
@@ -650,17 +729,12 @@ std::string stated_command(std::string_view text) {
     // The two stage labels below are read in the notice itself, never in the returned
     // message that follows it.
     re2::StringPiece notice = piece(report_section(text));
-    // Yahoo's outbound notices label the stage after the remote reply: "550 5.1.1 <a@b>... User
-    // Unknown [RCPT_TO]", or "[RCPT_TO]" on the line after it.
-    static const RE2 k_yahoo_stage("(?im)\\[(rcpt_to|mail_from|data)\\][ \\t]*$");
+    static const RE2 k_yahoo_stage(k_stated_yahoo);
     if (RE2::PartialMatch(notice, k_yahoo_stage, &command)) {
         std::string c = to_lower_copy(command);
         return c == "rcpt_to" ? "RCPT TO" : c == "mail_from" ? "MAIL FROM" : "DATA";
     }
-    // Gmail's relay notices end the remote reply with the state its SMTP client was in:
-    // "550 550 <a@b>: User unknown (state 14)." is the answer to RCPT TO; states 15, 17 and 18
-    // are the answers to DATA and to the end of the message data.
-    static const RE2 k_gmail_state("\\(state (14|15|17|18)\\)");
+    static const RE2 k_gmail_state(k_stated_gmail);
     std::string state;
     if (RE2::PartialMatch(notice, k_gmail_state, &state)) return state == "14" ? "RCPT TO" : "DATA";
     return {};
@@ -694,12 +768,7 @@ std::string Transcript::command_for(std::string_view address) const {
 }
 
 std::string_view report_section(std::string_view text) {
-    std::vector<std::string_view> lines = split_lines(text);
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (RE2::PartialMatch(piece(lines[i]), end_marker()))
-            return text.substr(0, lines[i].data() - text.data());
-    }
-    return text;
+    return text.substr(0, end_marker_offset(text));
 }
 
 std::string sendmail_transcript_summary(std::string_view text) {
@@ -753,7 +822,7 @@ bool looks_like_failure_text(const TextContext& ctx) {
 std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string& format) {
     std::string head = "Subject: " + std::string(ctx.subject) + "\nFrom: " + std::string(ctx.from);
     std::vector<std::string_view> lines = split_lines(ctx.text);
-    std::size_t end = report_end(lines);
+    std::size_t end = report_end(ctx.text, lines);
     static const RE2 generic(k_generic_recipient);
     {
         static const RE2 summary(k_sendmail_summary);
