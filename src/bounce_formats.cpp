@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 #include "text_util.h"
 
 namespace bouncediag::detail {
@@ -34,6 +35,19 @@ char first_after_re2_space(std::string_view s) {
     for (char c : s)
         if (c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r') return c;
     return '\0';
+}
+
+// RE2 asked for captures of an anchored pattern ("^...") skips its DFA and runs a matcher
+// whose setup costs in proportion to the text, even on lines that fail at their first byte. A
+// capture-free match (the DFA alone) first decides; only matching lines pay for the captures.
+bool partial_match_n(std::string_view text, const RE2& re, const RE2::Arg* const args[], int n) {
+    return RE2::PartialMatch(piece(text), re) && RE2::PartialMatchN(piece(text), re, args, n);
+}
+
+template <typename... Args>
+bool partial_match(std::string_view text, const RE2& re, Args&&... args) {
+    return RE2::PartialMatch(piece(text), re) &&
+           RE2::PartialMatch(piece(text), re, std::forward<Args>(args)...);
 }
 
 std::vector<std::string_view> split_lines(std::string_view text) {
@@ -132,10 +146,20 @@ const char* const k_end_marker =
 
 // Offset of the first line of `text` that starts the returned message (text.size() if none).
 std::size_t end_marker_offset(std::string_view text) {
+    // The reader, the command finder and the transcript ask about the same report text several
+    // times per email: the last answer is kept, with a copy of the text it is for (comparing
+    // costs far less than the search).
+    thread_local std::string last_text;
+    thread_local std::size_t last_offset = std::string::npos;
+    if (last_offset != std::string::npos && text == last_text) return last_offset;
     static const RE2 re(std::string("(?m)") + k_end_marker);
     re2::StringPiece m;
-    if (!re.Match(piece(text), 0, text.size(), RE2::UNANCHORED, &m, 1)) return text.size();
-    return static_cast<std::size_t>(m.data() - text.data());
+    std::size_t offset = text.size();
+    if (re.Match(piece(text), 0, text.size(), RE2::UNANCHORED, &m, 1))
+        offset = static_cast<std::size_t>(m.data() - text.data());
+    last_text.assign(text);
+    last_offset = offset;
+    return offset;
 }
 
 const RE2& header_line() {
@@ -237,7 +261,7 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
                !RE2::PartialMatch(piece(lines[end]), k_transcript)) {
             std::string prev_sep;
             if (RE2::PartialMatch(piece(lines[end]), k_code_start) &&
-                !(RE2::PartialMatch(piece(lines[end - 1]), k_code_start, nullptr, &prev_sep) &&
+                !(partial_match(lines[end - 1], k_code_start, nullptr, &prev_sep) &&
                   prev_sep == "-"))
                 break;
             ++end;
@@ -379,12 +403,12 @@ class Reader {
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
             bool matched = (m_local_part || line.find('@') != std::string_view::npos) &&
-                           RE2::PartialMatchN(piece(line), m_recipient, argv, n);
+                           partial_match_n(line, m_recipient, argv, n);
             bool summary = false;
             if (!matched && m_alternative && line.find('@') != std::string_view::npos)
                 summary = matched =
-                    RE2::PartialMatchN(piece(line), *m_alternative, argv,
-                                       std::min(3, m_alternative->NumberOfCapturingGroups()));
+                    partial_match_n(line, *m_alternative, argv,
+                                    std::min(3, m_alternative->NumberOfCapturingGroups()));
             if (matched) {
                 if (m_text_first) std::swap(addr, rest1);
                 std::string a = clean_address(view(addr));
@@ -644,11 +668,11 @@ Transcript::Transcript(std::string_view text) {
         char first = first_after_re2_space(line);
         if (first != '>' && first != '<') continue;
         std::string word, code, sep;
-        if (first == '>' && RE2::PartialMatch(piece(line), k_command, &word)) {
+        if (first == '>' && partial_match(line, k_command, &word)) {
             if (!replies.empty()) flush();
             commands.emplace_back(command_name(word), line);
             previous_code.clear();
-        } else if (first == '<' && RE2::PartialMatch(piece(line), k_reply, &code, &sep)) {
+        } else if (first == '<' && partial_match(line, k_reply, &code, &sep)) {
             // The lines of one multi-line reply ("550-...", "550 ...") are one reply.
             if (previous_code != code)
                 replies.push_back({trim(line.substr(line.find("<<<") + 3)), {}, {}, false});
@@ -784,7 +808,8 @@ std::string sendmail_transcript_summary(std::string_view text) {
         }
         // The transcript ends at the next "----- ... -----" heading or MIME boundary.
         if (trim(line).starts_with("--")) break;
-        if (RE2::FullMatch(piece(line), k_summary, &line_summary)) {
+        if (RE2::FullMatch(piece(line), k_summary) &&
+            RE2::FullMatch(piece(line), k_summary, &line_summary)) {
             found = line_summary;
             ++count;
         }

@@ -123,8 +123,8 @@ std::string normalize_line_endings(std::string_view raw) {
     std::size_t i = 0;
     while (i < raw.size()) {
         // Copy plain runs in one go; only CR and ">From " at a line start need work.
-        std::size_t stop = raw.find_first_of("\r>", i);
-        if (stop == std::string_view::npos) stop = raw.size();
+        std::size_t stop = i;
+        while (stop < raw.size() && raw[stop] != '\r' && raw[stop] != '>') ++stop;
         out.append(raw.substr(i, stop - i));
         i = stop;
         if (i >= raw.size()) break;
@@ -337,7 +337,12 @@ std::string decode_quoted_printable(std::string_view in) {
     for (std::size_t i = 0; i < in.size(); ++i) {
         char c = in[i];
         if (c != '=') {
-            out.push_back(c);
+            // Copy the run up to the next '=' in one go.
+            const void* eq = std::memchr(in.data() + i, '=', in.size() - i);
+            std::size_t stop =
+                eq ? static_cast<std::size_t>(static_cast<const char*>(eq) - in.data()) : in.size();
+            out.append(in.substr(i, stop - i));
+            i = stop - 1;
             continue;
         }
         if (i + 1 < in.size() && in[i + 1] == '\n') {
