@@ -249,7 +249,10 @@ std::array<std::size_t, k_wrappers.size()> find_markers(std::string_view line) {
 std::string_view strip_wrapper(std::string_view line, LineParse& out) {
     // A line that starts with a reply code is the reply itself, whatever it quotes later
     // (Postfix: "450 4.1.1 <a@b>: Recipient address rejected: unverified address: host X said:").
-    if (find_basic_code(line).value_or(Found{1, 1}).begin == 0) return line;
+    // (find_basic_code's first candidate is the start: checked there alone.)
+    if (line.size() >= 3 && is_basic_code(line.substr(0, 3), true) &&
+        basic_code_boundary_after(line, 3))
+        return line;
     const std::array<std::size_t, k_wrappers.size()> found = find_markers(line);
     for (std::size_t k = 0; k < k_wrappers.size(); ++k) {
         const Wrapper& w = k_wrappers[k];
@@ -295,7 +298,10 @@ void trim_in_place(std::string& s) {
 // "(in reply to RCPT TO command)" (Postfix) at the end of a text: remove it, keep the command.
 void strip_command_trailer(std::string& text, std::string& command) {
     static constexpr std::string_view k_open = "(in reply to ";
-    std::size_t at = ifind(text, k_open);
+    // (ifind(text, k_open), by the '(' that starts it)
+    std::size_t at = text.find('(');
+    while (at != std::string::npos && !istarts_with(std::string_view(text).substr(at), k_open))
+        at = text.find('(', at + 1);
     if (at == std::string::npos) return;
     std::size_t close = text.find(')', at);
     if (close == std::string::npos) return;
@@ -438,6 +444,12 @@ void adopt_quoted_reply(Reply& reply) {
 // Calls `each` with every non-empty line of `input`, trimmed (CR, LF and CRLF end a line).
 template <typename Each>
 void for_each_line(std::string_view input, Each&& each) {
+    if (input.find('\n') == std::string_view::npos && input.find('\r') == std::string_view::npos) {
+        // One line, the common case: found by two memchr() scans.
+        std::string_view line = trim(input);
+        if (!line.empty()) each(line);
+        return;
+    }
     std::size_t start = 0;
     for (std::size_t i = 0; i <= input.size(); ++i) {
         if (i == input.size() || input[i] == '\n' || input[i] == '\r') {
