@@ -9,7 +9,9 @@ namespace {
 
 // Beyond this many templates a thread starts over (a log of endlessly varied texts would
 // otherwise grow the table without bound; ~50 bytes a template).
-constexpr std::size_t k_max_entries = 1 << 16;
+constexpr std::size_t k_max_entries = 1 << 14;
+// The memory budget of each evidence pattern (RE2's default is 8 MiB).
+constexpr std::int64_t k_evidence_max_mem = 1 << 20;
 // Uses of a new template classified afresh and compared before the cache answers for it.
 constexpr std::uint8_t k_checks = 2;
 
@@ -140,8 +142,13 @@ bool ReplyCache::find_evidence(const Rule& rule, std::string_view text, std::str
     std::vector<std::unique_ptr<RE2>>& compiled = m_patterns[&rule];
     if (compiled.size() < rule.text.size()) compiled.resize(rule.text.size());
     for (std::size_t k = 0; k < rule.text.size(); ++k) {
-        if (!compiled[k])
-            compiled[k] = std::make_unique<RE2>(std::string_view(rule.text[k]), pattern_options());
+        if (!compiled[k]) {
+            // A small DFA budget: these run once per reply on short texts (a pattern that
+            // outgrows it falls back to RE2's NFA, with the same matches).
+            RE2::Options options = pattern_options();
+            options.set_max_mem(k_evidence_max_mem);
+            compiled[k] = std::make_unique<RE2>(std::string_view(rule.text[k]), options);
+        }
         re2::StringPiece found;
         if (compiled[k]->ok() &&
             compiled[k]->Match(text, 0, text.size(), RE2::UNANCHORED, &found, 1)) {
