@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "bouncediag/error.h"
 #include "bouncediag/mailbox.h"
@@ -94,9 +95,10 @@ void LineDiagnoser::collect_finish(std::vector<WorkItem>& items) {
     m_held_code = 0;
 }
 
-std::optional<Result> LineDiagnoser::run(WorkItem& item, ReplyCache& cache) const {
-    Result result = item.event ? diagnose_log_event(std::move(*item.event), cache)
-                               : diagnose_reply(item.reply, cache);
+std::optional<Result> LineDiagnoser::run(WorkItem& item, ReplyCache& cache, bool take) const {
+    Result result = !item.event ? diagnose_reply(item.reply, cache)
+                    : take      ? diagnose_log_event(std::move(*item.event), cache)
+                                : diagnose_log_event(std::as_const(*item.event), cache);
     // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
     if (!item.event && !m_force_reply && !result.reply.has_code() && !result.diagnosed())
         return std::nullopt;
@@ -234,6 +236,7 @@ struct BatchOutput {
     std::vector<std::uint8_t> made;              // per item: whether it gave a result (with one)
     std::size_t results_made = 0;
     std::size_t undiagnosed = 0;
+    std::shared_ptr<std::vector<LineDiagnoser::WorkItem>> items;  // to free on the reader
 };
 
 class BatchWorkers {
@@ -380,22 +383,26 @@ class LineInput {
         const LineDiagnoser& lines = m_lines;
         if (!m_workers) m_workers = std::make_unique<BatchWorkers>(m_jobs, m_classifier);
         const ResultRenderer* renderer = m_renderer;
-        auto task = [items, &lines, renderer](ReplyCache& cache) {
+        auto task = [items, &lines, renderer](ReplyCache& cache) mutable {
             BatchOutput out;
             if (!renderer) {
                 out.results.reserve(items->size());
                 for (auto& item : *items) out.results.push_back(lines.run(item, cache));
                 return out;
             }
+            // Results are rendered and freed here; the items, made by the reading thread, go
+            // back to it to be freed (so their strings are copied, not taken): glibc frees a
+            // block made by another thread under that thread's arena lock.
             out.made.reserve(items->size());
             for (auto& item : *items) {
-                std::optional<Result> r = lines.run(item, cache);
+                std::optional<Result> r = lines.run(item, cache, false);
                 out.made.push_back(r ? 1 : 0);
                 if (!r) continue;
                 ++out.results_made;
                 if (!r->diagnosed()) ++out.undiagnosed;
                 renderer->render(*r, out.text);
             }
+            out.items = std::move(items);
             return out;
         };
         m_running.push_back(Running{std::move(m_batch.lines),
