@@ -94,6 +94,45 @@ const char* const k_sendmail_summary =
     "^\\s*[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?<?" ADDR
     ">?\\.\\.\\.\\s*(.*)$";
 
+// RE2's \s.
+bool is_re2_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+// Whether `line` can start the way k_generic_recipient needs: blanks, an optional "-" or "*"
+// bullet and blanks, an optional '<' or '"', then a run of address characters with an '@'
+// after its first one. Most lines fail at once and need no regex.
+bool may_be_generic_recipient(std::string_view line) {
+    auto excluded = [](char c) {
+        return c == '<' || c == '>' || is_re2_space(c) || c == '"' || c == '(' || c == ')' ||
+               c == ',' || c == ';' || c == ':' || c == '[' || c == ']';
+    };
+    auto address_at = [&](std::size_t p) {
+        if (p < line.size() && (line[p] == '<' || line[p] == '"')) ++p;
+        for (std::size_t start = p; p < line.size() && !excluded(line[p]); ++p)
+            if (line[p] == '@' && p > start) return true;
+        return false;
+    };
+    std::size_t i = 0;
+    while (i < line.size() && is_re2_space(line[i])) ++i;
+    if (address_at(i)) return true;
+    if (i + 1 < line.size() && (line[i] == '-' || line[i] == '*') && is_re2_space(line[i + 1])) {
+        std::size_t j = i + 1;
+        while (j < line.size() && is_re2_space(line[j])) ++j;
+        return address_at(j);
+    }
+    return false;
+}
+
+// Whether `line` starts like k_sendmail_summary: blanks, then a reply code and ' ' or '-'.
+bool may_be_sendmail_summary(std::string_view line) {
+    std::size_t i = 0;
+    while (i < line.size() && is_re2_space(line[i])) ++i;
+    auto digit = [&](std::size_t k) { return line[k] >= '0' && line[k] <= '9'; };
+    return i + 3 < line.size() && (line[i] == '2' || line[i] == '4' || line[i] == '5') &&
+           digit(i + 1) && digit(i + 2) && (line[i + 3] == ' ' || line[i + 3] == '-');
+}
+
 const FormatSpec k_formats[] = {
     // Exim lists each failed address indented by two spaces under its heading; local
     // deliveries name a bare local part or a pipe/file ("save to ..." is not an address).
@@ -209,6 +248,8 @@ const RE2& remote_host_re() {
 
 // Addresses that never are the failed recipient.
 bool is_system_address(std::string_view addr) {
+    // Every name below starts with one of these letters (which no other character folds to).
+    if (addr.empty() || !std::strchr("mpnbdMPNBD", addr.front())) return false;
     static const RE2 re(
         "(?i)^(?:mailer-daemon|postmaster|mail-daemon|maildaemon|noreply|"
         "no-reply|bounces?|double-bounce)@");
@@ -361,11 +402,15 @@ std::size_t report_end(std::string_view text, const std::vector<std::string_view
     return lines.size();
 }
 
+// A necessary condition for a line pattern, checked before it.
+using LineFilter = bool (*)(std::string_view line);
+
 class Reader {
   public:
     Reader(const TextContext& ctx, const std::vector<std::string_view>& lines,
            std::size_t report_end, const RE2& recipient, const RE2* begin, const RE2* end,
-           bool text_first = false, const RE2* alternative = nullptr, bool local_part = false)
+           bool text_first = false, const RE2* alternative = nullptr, bool local_part = false,
+           LineFilter recipient_filter = nullptr, LineFilter alternative_filter = nullptr)
         : m_ctx(ctx),
           m_lines(lines),
           m_report_end(report_end),
@@ -374,7 +419,9 @@ class Reader {
           m_begin(begin),
           m_end(end),
           m_text_first(text_first),
-          m_local_part(local_part) {}
+          m_local_part(local_part),
+          m_recipient_filter(recipient_filter),
+          m_alternative_filter(alternative_filter) {}
 
     std::vector<TextRecipient> read() {
         const std::vector<std::string_view>& lines = m_lines;
@@ -403,9 +450,11 @@ class Reader {
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
             int n = std::min(3, m_recipient.NumberOfCapturingGroups());
             bool matched = (m_local_part || line.find('@') != std::string_view::npos) &&
+                           (!m_recipient_filter || m_recipient_filter(line)) &&
                            partial_match_n(line, m_recipient, argv, n);
             bool summary = false;
-            if (!matched && m_alternative && line.find('@') != std::string_view::npos)
+            if (!matched && m_alternative && line.find('@') != std::string_view::npos &&
+                (!m_alternative_filter || m_alternative_filter(line)))
                 summary = matched =
                     partial_match_n(line, *m_alternative, argv,
                                     std::min(3, m_alternative->NumberOfCapturingGroups()));
@@ -499,6 +548,9 @@ class Reader {
     const RE2* m_end;
     bool m_text_first;
     bool m_local_part;
+    // Cheap checks that every line the recipient (alternative) pattern matches passes.
+    LineFilter m_recipient_filter;
+    LineFilter m_alternative_filter;
     std::size_t m_current = k_none;
     std::deque<std::string> m_owned;         // rewritten lines the blocks point into
     std::optional<Transcript> m_transcript;  // read on first need
@@ -851,7 +903,8 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
     static const RE2 generic(k_generic_recipient);
     {
         static const RE2 summary(k_sendmail_summary);
-        Reader reader(ctx, lines, end, generic, nullptr, nullptr, false, &summary);
+        Reader reader(ctx, lines, end, generic, nullptr, nullptr, false, &summary, false,
+                      may_be_generic_recipient, may_be_sendmail_summary);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = "generic";
