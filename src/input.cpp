@@ -394,6 +394,8 @@ class LineInput {
             // back to it to be freed (so their strings are copied, not taken): glibc frees a
             // block made by another thread under that thread's arena lock.
             out.made.reserve(items->size());
+            // (a JSON result is ~1 KiB: room for most batches at once, no regrowth copies)
+            out.text.reserve(items->size() * 1024);
             for (auto& item : *items) {
                 std::optional<Result> r = lines.run(item, cache, false);
                 out.made.push_back(r ? 1 : 0);
