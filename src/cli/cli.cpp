@@ -270,11 +270,15 @@ class Diagnoser {
                arg.find_first_of(" \t\n") == std::string::npos;
     }
 
+    // Whether --type, --cause and --action keep the result.
+    bool selected(const Diagnosis& d) const {
+        return passes(m_options.types, d.type) && passes(m_options.causes, d.cause) &&
+               passes(m_options.actions, d.action);
+    }
+
     void emit(Result&& r) {
         const Diagnosis& d = r.diagnosis;
-        if (!passes(m_options.types, d.type) || !passes(m_options.causes, d.cause) ||
-            !passes(m_options.actions, d.action))
-            return;
+        if (!selected(d)) return;
         if (m_command == Command::summary) {
             m_summary.add(SummaryItem{d.type, d.cause, d.reason, d.action, d.provider, r.recipient,
                                       d.blocklist,
@@ -303,6 +307,25 @@ class Diagnoser {
 
     ResultSink sink() {
         return [this](Result&& r) { emit(std::move(r)); };
+    }
+
+    // JSON lines and TSV rows need no state between results, so the -j workers of a large log
+    // render them (input.h, ResultRenderer); null for the other outputs.
+    std::unique_ptr<ResultRenderer> renderer() {
+        const bool json = m_options.format == "json";
+        if (m_command != Command::diagnose || (!json && m_options.format != "tsv")) return {};
+        auto r = std::make_unique<ResultRenderer>();
+        r->render = [this, json](const Result& result, std::string& out) {
+            if (!selected(result.diagnosis)) return;
+            if (json) {
+                append_json(out, result);
+            } else {
+                out += format_tsv(result, m_plan.fields);
+            }
+            out += '\n';
+        };
+        r->write = [this](std::string_view text) { m_out.write(text); };
+        return r;
     }
 
     void account(const InputStats& stats, const std::string& name) {
@@ -381,8 +404,9 @@ class Diagnoser {
     void stream_input(int fd, const std::string& name, InputMode mode) {
         InputStats stats;
         try {
+            std::unique_ptr<ResultRenderer> rendering = renderer();
             stats = diagnose_stream(fd, name, mode, *m_plan.classifier, sink(),
-                                    m_progress.start(name), m_options.jobs);
+                                    m_progress.start(name), m_options.jobs, rendering.get());
             m_progress.clear();
         } catch (const Error& e) {
             report(e.what());
