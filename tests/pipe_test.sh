@@ -3,7 +3,9 @@
 #  1. a closed output pipe (`| head -1`) ends bouncediag quietly: no message on stderr, exit
 #     status 0 (or 141, killed by SIGPIPE), for a file input and for streamed stdin;
 #  2. --line-buffered writes each result as soon as its line is read, before the input ends
-#     (`tail -f /var/log/mail.log | bouncediag --line-buffered`).
+#     (`tail -f /var/log/mail.log | bouncediag --line-buffered`);
+#  3. -j 3 over a large log (its workers render JSON and TSV themselves) writes what -j 1
+#     writes, byte for byte, filters included.
 # Usage: pipe_test.sh BOUNCEDIAG_BINARY
 set -u
 bin=$1
@@ -95,6 +97,22 @@ pid=
 [ "$row" = $'1\tjane.doe@example.org\tuserunknown' ] || fail "--line-buffered: row '$row'"
 [ -z "$rest" ] || fail "--line-buffered: unexpected output after the row: '$rest'"
 [ -s "$tmp/lb.err" ] && fail "--line-buffered: wrote to stderr: $(cat "$tmp/lb.err")"
+
+# 3. -j: the same output as one thread, for a log of varied replies and other traffic.
+for i in $(seq 40); do cat "$(dirname "$0")/data/logs/mixed.log"; done >"$tmp/varied.log"
+head -3000 "$tmp/big.log" >>"$tmp/varied.log"
+for args in "--format json" "--format tsv" "--format json --type soft" "--format text"; do
+  # shellcheck disable=SC2086
+  "$bin" -j 1 $args "$tmp/varied.log" >"$tmp/j1.out" 2>"$tmp/j1.err"
+  s1=$?
+  # shellcheck disable=SC2086
+  "$bin" -j 3 $args "$tmp/varied.log" >"$tmp/j3.out" 2>"$tmp/j3.err"
+  s3=$?
+  cmp -s "$tmp/j1.out" "$tmp/j3.out" || fail "-j 3 $args: output differs from -j 1"
+  cmp -s "$tmp/j1.err" "$tmp/j3.err" || fail "-j 3 $args: messages differ from -j 1"
+  [ "$s1" = "$s3" ] || fail "-j 3 $args: exit status $s3, -j 1 gave $s1"
+  [ -s "$tmp/j1.out" ] || fail "-j 1 $args: no output"
+done
 
 [ "$failed" = 0 ] && echo "pipe tests passed"
 exit $failed
