@@ -2,6 +2,7 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -120,11 +121,19 @@ bool needs_normalizing(std::string_view raw) {
 std::string normalize_line_endings(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
+    // Next CR and next '>' at or after a position (raw.size() when none), found with memchr.
+    auto next = [&](char c, std::size_t from) {
+        const void* hit = std::memchr(raw.data() + from, c, raw.size() - from);
+        return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data())
+                   : raw.size();
+    };
     std::size_t i = 0;
+    std::size_t cr = raw.empty() ? 0 : next('\r', 0), gt = raw.empty() ? 0 : next('>', 0);
     while (i < raw.size()) {
         // Copy plain runs in one go; only CR and ">From " at a line start need work.
-        std::size_t stop = i;
-        while (stop < raw.size() && raw[stop] != '\r' && raw[stop] != '>') ++stop;
+        if (cr < i) cr = next('\r', i);
+        if (gt < i) gt = next('>', i);
+        std::size_t stop = std::min(cr, gt);
         out.append(raw.substr(i, stop - i));
         i = stop;
         if (i >= raw.size()) break;
@@ -177,14 +186,16 @@ Headers parse_headers(std::string_view header) {
         bool folded = !line.empty() && (line.front() == ' ' || line.front() == '\t');
         // Broken folding (a parameter line without leading whitespace) still continues the
         // field above it, e.g. "Content-Type: multipart/alternative;\nboundary=...".
-        if (!folded && in_field && !line.empty() && field_name_length(line) == 0) folded = true;
+        // The name is measured once per line (most lines start a field).
+        const std::size_t name_length = folded ? 0 : field_name_length(line);
+        if (!folded && in_field && !line.empty() && name_length == 0) folded = true;
         if (folded) {
             if (in_field) {
                 Field& f = out.fields.back();
                 const char* begin = f.value.empty() ? line.data() : f.value.data();
                 f.value = std::string_view(begin, line.data() + line.size() - begin);
             }
-        } else if (std::size_t n = field_name_length(line); n != 0) {
+        } else if (std::size_t n = name_length; n != 0) {
             std::size_t colon = line.find(':', n);
             std::string_view value = line.substr(colon + 1);
             while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
@@ -202,14 +213,18 @@ Headers parse_headers(std::string_view header) {
 std::string unfold(std::string_view value) {
     std::string out;
     out.reserve(value.size());
-    for (std::size_t i = 0; i < value.size(); ++i) {
-        char c = value[i];
-        if (c == '\n' || c == '\t') c = ' ';
-        if (c == ' ') {
+    auto blank = [](char c) { return c == ' ' || c == '\n' || c == '\t'; };
+    for (std::size_t i = 0; i < value.size();) {
+        if (blank(value[i])) {
+            // Each run of blanks and line breaks is one space (none at the start).
             if (!out.empty() && out.back() != ' ') out.push_back(' ');
+            ++i;
             continue;
         }
-        out.push_back(c);
+        std::size_t end = i + 1;
+        while (end < value.size() && !blank(value[end])) ++end;
+        out.append(value.substr(i, end - i));
+        i = end;
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     return out;
@@ -272,22 +287,25 @@ std::string header_parameter(std::string_view value, std::string_view name) {
         std::string_view key = trim(value.substr(pos, eq - pos));
         std::size_t vpos = eq + 1;
         while (vpos < value.size() && (value[vpos] == ' ' || value[vpos] == '\t')) ++vpos;
+        // Only the wanted parameter's value is built; the others are skipped over.
+        const bool wanted = iequals(key, name);
         std::string val;
         std::size_t next;
         if (vpos < value.size() && value[vpos] == '"') {
             std::size_t i = vpos + 1;
             while (i < value.size() && value[i] != '"') {
                 if (value[i] == '\\' && i + 1 < value.size()) ++i;
-                if (value[i] != '\n') val.push_back(value[i]);
+                if (wanted && value[i] != '\n') val.push_back(value[i]);
                 ++i;
             }
             next = value.find(';', i);
         } else {
             next = value.find(';', vpos);
-            val = std::string(trim(value.substr(
-                vpos, next == std::string_view::npos ? std::string_view::npos : next - vpos)));
+            if (wanted)
+                val = std::string(trim(value.substr(
+                    vpos, next == std::string_view::npos ? std::string_view::npos : next - vpos)));
         }
-        if (iequals(key, name)) return val;
+        if (wanted) return val;
         pos = next;
     }
     return {};
