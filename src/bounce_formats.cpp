@@ -348,10 +348,13 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
 // text the returned lines point into.
 std::vector<std::string_view> drop_give_up(const std::vector<std::string_view>& lines,
                                            std::string& storage) {
+    for (std::string_view l : lines) storage.append(l).push_back('\n');
+    // The sentence's fixed words (no letter of them has a non-ASCII case variant) tell first,
+    // before the pattern is even compiled.
+    if (ifind(storage, "not going to try again;") == std::string_view::npos) return lines;
     static const RE2 k_give_up(
         "(?i)I'm not going to try again;\\s+this\\s+message\\s+has\\s+been\\s+in\\s+"
         "the\\s+queue\\s+too\\s+long\\.?");
-    for (std::string_view l : lines) storage.append(l).push_back('\n');
     if (!RE2::Replace(&storage, k_give_up, "\n")) return lines;
     static const RE2 k_permanent(
         "(?:^|[^0-9A-Za-z.#/=-])(?:5[0-9][0-9](?:[ ,:-]|$)|#?5\\.[0-9]{1,3}\\.[0-9]{1,3})");
@@ -520,11 +523,13 @@ class Reader {
             // au (EZweb) notices open with their verdict on the listed addresses ("The user(s)
             // account is disabled.", "... is temporarily over quota."); the server's reply that
             // follows ("550 user unknown") is the generic part.
-            static const RE2 k_au_verdict("^\\s*The user\\(s\\) account is [^.]{1,80}\\.\\s*$");
-            for (std::string_view l : preamble)
+            for (std::string_view l : preamble) {
+                if (l.find("The user(s) account is ") == std::string_view::npos) continue;
+                static const RE2 k_au_verdict("^\\s*The user\\(s\\) account is [^.]{1,80}\\.\\s*$");
                 if (RE2::FullMatch(piece(l), k_au_verdict) &&
                     r.diagnostic.find(trim(l)) == std::string::npos)
                     r.diagnostic += " " + std::string(trim(l));
+            }
             r.remote_mta = remote_of(b.lines);
             r.smtp_command = stated_command(join(b.lines, 0, b.lines.size()));
             if (r.smtp_command.empty()) {
