@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <initializer_list>
 #include <optional>
 
 #include "bounce_formats.h"
@@ -141,20 +142,38 @@ std::size_t match_start(std::string_view text, const RE2& re) {
     return static_cast<std::size_t>(m.data() - text.data());
 }
 
+// Offset of the first line of `text` that starts with one of `prefixes` (ignoring ASCII case
+// when `any_case`); npos when none. Plain field names need no regex.
+std::size_t first_line_starting(std::string_view text,
+                                std::initializer_list<std::string_view> prefixes, bool any_case) {
+    for (std::size_t pos = 0; pos < text.size();) {
+        std::string_view line = text.substr(pos);
+        for (std::string_view p : prefixes)
+            if (any_case ? istarts_with(line, p) : line.starts_with(p)) return pos;
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos) break;
+        pos = eol + 1;
+    }
+    return std::string_view::npos;
+}
+
 // DSN fields written into the text itself: reports whose MIME headers were lost, or MTAs
 // that print the fields without a message/delivery-status part.
 std::string_view inline_dsn(std::string_view text) {
-    static const RE2 k_start("(?im)^((?:Reporting-MTA|Final-Recipient|Original-Recipient):)");
-    static const RE2 k_stop(
-        "(?m)^(--|Return-Path:|Received:|From:|To:|Subject:|Date:|Message-I[Dd]:|"
-        "DKIM-Signature:|Content-Type:|MIME-Version:)");
-    std::size_t start = match_start(text, k_start);
+    // The field names are matched in any case (their letters have no non-ASCII case variants).
+    std::size_t start = first_line_starting(
+        text, {"Reporting-MTA:", "Final-Recipient:", "Original-Recipient:"}, true);
     if (start == std::string_view::npos) return {};
     std::string_view rest = text.substr(start);
     // Only worth reading when it names a recipient.
     if (!icontains(rest, "Final-Recipient:") && !icontains(rest, "Original-Recipient:")) return {};
-    if (std::size_t stop = match_start(rest, k_stop); stop != std::string_view::npos)
-        rest = rest.substr(0, stop);
+    // The fields end where a MIME boundary or the returned message's headers start.
+    std::size_t stop = first_line_starting(
+        rest,
+        {"--", "Return-Path:", "Received:", "From:", "To:", "Subject:", "Date:", "Message-ID:",
+         "Message-Id:", "DKIM-Signature:", "Content-Type:", "MIME-Version:"},
+        false);
+    if (stop != std::string_view::npos) rest = rest.substr(0, stop);
     return rest;
 }
 

@@ -916,10 +916,18 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
             return found;
         }
     }
+    // Formats of one MTA share their detect pattern: each distinct one is searched once.
+    const char* last_detect = nullptr;
+    bool last_detected = false;
     for (const CompiledFormat& f : compiled_formats()) {
-        if (f.detect && !RE2::PartialMatch(piece(head), *f.detect) &&
-            !RE2::PartialMatch(piece(ctx.text), *f.detect))
-            continue;
+        if (f.detect) {
+            if (!last_detect || std::strcmp(last_detect, f.spec->detect) != 0) {
+                last_detect = f.spec->detect;
+                last_detected = RE2::PartialMatch(piece(head), *f.detect) ||
+                                RE2::PartialMatch(piece(ctx.text), *f.detect);
+            }
+            if (!last_detected) continue;
+        }
         Reader reader(ctx, lines, end, *f.recipient, f.begin.get(), f.end.get(), f.spec->text_first,
                       nullptr, f.spec->local_part);
         std::vector<TextRecipient> found = reader.read();

@@ -13,6 +13,7 @@
 
 #include "../src/bounce_formats.h"
 #include "../src/mime.h"
+#include "bouncediag/bounce_email.h"
 
 namespace {
 
@@ -262,4 +263,28 @@ TEST(EmailReaderFastPaths, ReplyCodesNeedAFourOrAFive) {
     EXPECT_TRUE(detail::has_reply_code("421 try later"));
     EXPECT_FALSE(detail::has_reply_code("250 2.0.0 ok 1234"));
     EXPECT_FALSE(detail::has_reply_code(""));
+}
+
+TEST(EmailReaderFastPaths, InlineDsnFieldsInAnyCaseEndAtTheReturnedHeaders) {
+    std::string raw =
+        "From: MAILER-DAEMON@example.net\n"
+        "To: sender@example.com\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "\n"
+        "Delivery to the following recipient failed.\n"
+        "\n"
+        "reporting-mta: dns; mx.example.net\n"
+        "\n"
+        "FINAL-RECIPIENT: rfc822; jane@example.org\n"
+        "Action: failed\n"
+        "Status: 5.1.1\n"
+        "Diagnostic-Code: smtp; 550 5.1.1 <jane@example.org>: user unknown\n"
+        "Message-Id: <1@example.com>\n"
+        "Final-Recipient: rfc822; not-a-recipient@example.org\n";
+    bouncediag::BounceEmail email = bouncediag::read_bounce_email(raw);
+    ASSERT_EQ(email.recipients.size(), 1u);
+    EXPECT_EQ(email.recipients[0].recipient, "jane@example.org");
+    EXPECT_EQ(email.recipients[0].status, "5.1.1");
+    EXPECT_EQ(email.recipients[0].reporting_mta, "mx.example.net");
+    EXPECT_EQ(email.recipients[0].diagnostic, "550 5.1.1 <jane@example.org>: user unknown");
 }
