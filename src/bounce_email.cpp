@@ -69,38 +69,38 @@ void read_dsn_paragraph(std::string_view paragraph, Dsn& dsn) {
     if (first != fields.fields.end()) std::rotate(fields.fields.begin(), first, first + 1);
     DsnRecipient* cur = nullptr;
     for (const mime::Field& f : fields.fields) {
-        std::string name = to_lower(f.name);
-        bool starts_recipient = name == "final-recipient" || name == "original-recipient";
+        // Field names compare in any case (no lower-case copy per field).
+        auto is = [&f](std::string_view name) { return iequals(f.name, name); };
+        bool starts_recipient = is("final-recipient") || is("original-recipient");
         if (starts_recipient) {
-            bool repeat =
-                cur && ((name == "final-recipient" && !cur->final_recipient.empty()) ||
-                        (name == "original-recipient" && !cur->original_recipient.empty()));
+            bool repeat = cur && ((is("final-recipient") && !cur->final_recipient.empty()) ||
+                                  (is("original-recipient") && !cur->original_recipient.empty()));
             if (!cur || repeat) {
                 dsn.recipients.emplace_back();
                 cur = &dsn.recipients.back();
             }
             std::string addr = clean_address(strip_type(f.value));
-            if (name == "final-recipient")
+            if (is("final-recipient"))
                 cur->final_recipient = addr;
             else
                 cur->original_recipient = addr;
             continue;
         }
-        if (name == "reporting-mta") {
+        if (is("reporting-mta")) {
             dsn.reporting_mta = strip_type(f.value);
-        } else if (name == "x-postfix-queue-id" || name == "x-queue-id") {
+        } else if (is("x-postfix-queue-id") || is("x-queue-id")) {
             dsn.queue_id = mime::unfold(f.value);
         } else if (!cur) {
             continue;
-        } else if (name == "action") {
+        } else if (is("action")) {
             cur->action = to_lower(trim(mime::unfold(f.value)));
             if (std::size_t sp = cur->action.find_first_of(" ("); sp != std::string::npos)
                 cur->action.resize(sp);
-        } else if (name == "status") {
+        } else if (is("status")) {
             std::string st = mime::unfold(f.value);
             std::size_t sp = st.find_first_of(" (");
             cur->status = std::string(trim(std::string_view(st).substr(0, sp)));
-        } else if (name == "diagnostic-code") {
+        } else if (is("diagnostic-code")) {
             cur->diagnostic = strip_type(f.value);
             cur->has_diagnostic_field = true;
             // "X-Unix; 71", "x-unix; procmail: Couldn't create ...": a local delivery program
@@ -110,11 +110,11 @@ void read_dsn_paragraph(std::string_view paragraph, Dsn& dsn) {
             if (istarts_with(trim(unfolded), "x-unix") && !cur->diagnostic.empty() &&
                 trim(unfolded).size() > cur->diagnostic.size())
                 cur->diagnostic = "X-Unix; " + cur->diagnostic;
-        } else if (name == "x-actual-recipient") {
+        } else if (is("x-actual-recipient")) {
             cur->actual_recipient = strip_type(f.value);
-        } else if (name == "remote-mta") {
+        } else if (is("remote-mta")) {
             cur->remote_mta = strip_type(f.value);
-        } else if (name == "last-attempt-date") {
+        } else if (is("last-attempt-date")) {
             cur->last_attempt = mime::unfold(f.value);
         }
     }

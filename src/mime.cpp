@@ -114,8 +114,12 @@ bool Headers::has(std::string_view name) const {
 }
 
 bool needs_normalizing(std::string_view raw) {
-    return raw.find('\r') != std::string_view::npos || raw.starts_with(">From ") ||
-           raw.find("\n>From ") != std::string_view::npos;
+    if (raw.find('\r') != std::string_view::npos || raw.starts_with(">From ")) return true;
+    // "\n>From ", looked for from its '>' (far rarer than line ends).
+    for (std::size_t gt = raw.find('>', 1); gt != std::string_view::npos;
+         gt = raw.find('>', gt + 1))
+        if (raw[gt - 1] == '\n' && raw.substr(gt, 6) == ">From ") return true;
+    return false;
 }
 
 std::string normalize_line_endings(std::string_view raw) {

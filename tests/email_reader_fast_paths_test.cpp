@@ -200,6 +200,18 @@ TEST(EmailReaderFastPaths, LineEndingsMatchTheByteByByteVersion) {
     }
 }
 
+TEST(EmailReaderFastPaths, NeedsNormalizingMatchesThePlainSearch) {
+    static const std::vector<std::string> pieces = {"\n",     ">",  ">From ",    "From ",  "a",
+                                                    "\n>Fro", "m ", "\n>From x", "> From", "\r"};
+    std::mt19937 rng(17);
+    for (int round = 0; round < 3000; ++round) {
+        std::string raw = generated_text(rng, pieces, round % 12);
+        bool expected = raw.find('\r') != std::string::npos || raw.starts_with(">From ") ||
+                        raw.find("\n>From ") != std::string::npos;
+        ASSERT_EQ(mime::needs_normalizing(raw), expected) << "raw: [" << raw << "]";
+    }
+}
+
 TEST(EmailReaderFastPaths, UnfoldMatchesTheByteByByteVersion) {
     static const std::vector<std::string> pieces = {" ", "\t", "\n", "\r", "a", "word", "\n\t"};
     std::mt19937 rng(11);
