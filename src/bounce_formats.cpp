@@ -297,12 +297,22 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
         // a multi-line reply ("550-5.7.1 ..." then "550 5.7.1 ...").
         static const RE2 k_code_start("^\\s*(?:<<<\\s*|Out:\\s*)?([245][0-9][0-9])([ -]|$)");
         static const RE2 k_transcript("^\\s*(?:>>>|<<<|In:|Out:)");
+        // Both patterns need one of a few characters after the leading blanks.
+        auto transcript_line = [](std::string_view l) {
+            char c = first_after_re2_space(l);
+            return (c == '>' || c == '<' || c == 'I' || c == 'O') &&
+                   RE2::PartialMatch(piece(l), k_transcript);
+        };
+        auto may_start_code = [](std::string_view l) {
+            char c = first_after_re2_space(l);
+            return c == '<' || c == 'O' || c == '2' || c == '4' || c == '5';
+        };
         std::size_t end = i + 1;
-        while (end < lines.size() && !trim(lines[end]).empty() &&
-               !RE2::PartialMatch(piece(lines[end]), k_transcript)) {
+        while (end < lines.size() && !trim(lines[end]).empty() && !transcript_line(lines[end])) {
             std::string prev_sep;
-            if (RE2::PartialMatch(piece(lines[end]), k_code_start) &&
-                !(partial_match(lines[end - 1], k_code_start, nullptr, &prev_sep) &&
+            if (may_start_code(lines[end]) && RE2::PartialMatch(piece(lines[end]), k_code_start) &&
+                !(may_start_code(lines[end - 1]) &&
+                  partial_match(lines[end - 1], k_code_start, nullptr, &prev_sep) &&
                   prev_sep == "-"))
                 break;
             ++end;
