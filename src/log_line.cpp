@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "text_util.h"
+
 // Speed matters here: a day of mail logs is millions of lines and almost none records a failure.
 // Every reader first looks at fixed positions and searches for a short literal (memchr-based
 // string_view::find) and returns before anything is allocated; RE2 and the JSON parser only
@@ -20,15 +22,6 @@ namespace {
 using std::string_view;
 constexpr std::size_t npos = string_view::npos;
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_alpha(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_alnum(char c) {
-    return is_digit(c) || is_alpha(c);
-}
 bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }

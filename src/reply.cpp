@@ -17,10 +17,6 @@ struct Found {
     std::size_t end = 0;
 };
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-
 // RFC 5321 section 4.2: the first digit is 2, 3, 4 or 5. The second should be 0 to 5, but real
 // servers also send 571 (Exchange), 498 and 599, so any second digit is accepted. A success or
 // intermediate code (2xx, 3xx) is only taken at the very start of a reply (`at_start`): inside a

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "prefilter.h"
+#include "text_util.h"
 
 namespace bouncediag {
 namespace {
@@ -15,15 +16,6 @@ constexpr std::int64_t k_evidence_max_mem = 1 << 20;
 // Uses of a new template classified afresh and compared before the cache answers for it.
 constexpr std::uint8_t k_checks = 2;
 
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
-bool is_letter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-bool is_alnum(char c) {
-    return is_digit(c) || is_letter(c);
-}
 // Characters of an address's local part as logs write them (RFC 5321 dot-string, in practice).
 bool is_local_part(char c) {
     return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '=';
@@ -130,7 +122,7 @@ void ReplyCache::mask(std::string_view text, std::string& out) {
         bool letter = false;
         while (end < text.size() && is_alnum(text[end])) {
             digit = digit || is_digit(text[end]);
-            letter = letter || is_letter(text[end]);
+            letter = letter || is_alpha(text[end]);
             ++end;
         }
         if (digit && letter && end - i >= 10) fill(out, base + i, base + end, 'x');

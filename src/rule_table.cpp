@@ -18,6 +18,7 @@
 #include "bouncediag/vocabulary.h"
 #include "json_location.h"
 #include "prefilter.h"
+#include "text_util.h"
 
 namespace bouncediag {
 namespace {
@@ -45,9 +46,6 @@ std::string pattern_problem(std::string_view pattern) {
 
 int digit(char c) {
     return c - '0';
-}
-bool is_digit(char c) {
-    return c >= '0' && c <= '9';
 }
 
 // The strings and lists of rules read from a file: the rules point into it, and their table
