@@ -14,6 +14,7 @@
 #include "../src/bounce_formats.h"
 #include "../src/mime.h"
 #include "bouncediag/bounce_email.h"
+#include "bouncediag/mailbox.h"
 
 namespace {
 
@@ -299,4 +300,20 @@ TEST(EmailReaderFastPaths, InlineDsnFieldsInAnyCaseEndAtTheReturnedHeaders) {
     EXPECT_EQ(email.recipients[0].status, "5.1.1");
     EXPECT_EQ(email.recipients[0].reporting_mta, "mx.example.net");
     EXPECT_EQ(email.recipients[0].diagnostic, "550 5.1.1 <jane@example.org>: user unknown");
+}
+
+TEST(EmailReaderFastPaths, LineEndsOfEveryKindInMailboxes) {
+    // LF, CRLF and a bare CR each end a line, wherever on the line the CR is.
+    EXPECT_TRUE(bouncediag::looks_like_email("From: a@b\nSubject: x\n\nbody"));
+    EXPECT_TRUE(bouncediag::looks_like_email("From: a@b\r\nSubject: x\r\n\r\nbody"));
+    EXPECT_TRUE(bouncediag::looks_like_email("From: a@b\rSubject: x\r\rbody"));
+    EXPECT_TRUE(bouncediag::looks_like_email("Subject: a\rb\nFrom: c@d\n"));
+    EXPECT_FALSE(bouncediag::looks_like_email("Status: 5.1.1\r\nAction: failed\r\n"));
+    bouncediag::MboxSplitter split("From a Mon\rSubject: 1\r\rx\r\rFrom b Tue\rSubject: 2\r");
+    std::string_view m;
+    std::vector<std::string> messages;
+    while (split.next(m)) messages.emplace_back(m);
+    ASSERT_EQ(messages.size(), 2u);
+    EXPECT_EQ(messages[0], "Subject: 1\r\rx\r\r");
+    EXPECT_EQ(messages[1], "Subject: 2\r");
 }
