@@ -228,7 +228,7 @@ void read_head(BlockReader& reader, std::string& buffer) {
 
 // A few threads that run batches of line work, started once per input: a thread per batch
 // (std::async) cost ~20 % more CPU than one thread, in thread starts and cold per-thread state.
-// Each thread keeps its own cache of classifications.
+// Each thread keeps its own cache of classifications over one table of templates.
 // What a worker made of one batch: its results, or with a renderer their text.
 struct BatchOutput {
     std::vector<std::optional<Result>> results;  // per item (without a renderer)
@@ -245,10 +245,11 @@ class BatchWorkers {
     using Task = std::packaged_task<Results(ReplyCache&)>;
 
     BatchWorkers(unsigned count, const Classifier& classifier) {
+        std::shared_ptr<ReplyCache::Templates> templates = ReplyCache::make_templates();
         for (unsigned i = 0; i < count; ++i) {
-            m_threads.emplace_back([this, &classifier] {
+            m_threads.emplace_back([this, &classifier, templates] {
                 Classifier::use_own_patterns_on_this_thread();
-                ReplyCache cache(classifier);
+                ReplyCache cache(classifier, templates);
                 work(cache);
             });
         }

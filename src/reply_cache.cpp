@@ -1,6 +1,7 @@
 #include "reply_cache.h"
 
 #include <cstring>
+#include <mutex>
 
 #include "prefilter.h"
 #include "text_util.h"
@@ -77,8 +78,97 @@ bool same_outcome(const Diagnosis& a, const Diagnosis& b) {
 
 }  // namespace
 
+// Templates by masked key, under one lock (held only to look up and record, never while
+// classifying).
+class ReplyCache::Templates {
+  public:
+    struct Entry {
+        std::uint32_t outcome = 0;  // index into m_outcomes
+        std::uint8_t checks = 0;    // uses classified afresh so far
+        bool varies = false;        // the outcome varied with the masked tokens
+    };
+    // What the table knows of a key, copied out under the lock.
+    struct Known {
+        bool found = false;
+        bool varies = false;
+        std::uint8_t checks = 0;
+        Diagnosis diagnosis;  // without matched_text
+    };
+
+    Known look_up(const Fingerprint& key) {
+        std::lock_guard lock(m_mutex);
+        Known known;
+        auto it = m_entries.find(key);
+        if (it == m_entries.end()) return known;
+        known.found = true;
+        known.varies = it->second.varies;
+        known.checks = it->second.checks;
+        if (!known.varies) known.diagnosis = m_outcomes[it->second.outcome];
+        return known;
+    }
+
+    // A new key and its outcome; `context` is the key's part before the text.
+    void add(const Fingerprint& key, std::string_view context, const Diagnosis& d) {
+        std::lock_guard lock(m_mutex);
+        if (m_entries.size() >= k_max_entries) {
+            m_entries.clear();
+            m_outcomes.clear();
+            m_outcome_index.clear();
+        }
+        if (m_entries.count(key) != 0) return;  // (another thread was first)
+        Entry entry;
+        entry.outcome = remember(context, d);
+        m_entries.emplace(key, entry);
+    }
+
+    // One more use classified afresh; `varied` when its outcome was not the table's.
+    void checked(const Fingerprint& key, bool varied, std::size_t& varied_count) {
+        std::lock_guard lock(m_mutex);
+        auto it = m_entries.find(key);
+        if (it == m_entries.end()) return;
+        Entry& entry = it->second;
+        if (entry.checks < k_checks) ++entry.checks;
+        if (varied && !entry.varies) {
+            entry.varies = true;
+            ++varied_count;
+        }
+    }
+
+  private:
+    struct FingerprintHash {
+        std::size_t operator()(const Fingerprint& f) const { return std::size_t(f.a); }
+    };
+
+    // Outcomes shared by the keys of one rule in one context (codes, command, host).
+    std::uint32_t remember(std::string_view context, const Diagnosis& d) {
+        std::string key(context);
+        key.append(reinterpret_cast<const char*>(&d.rule), sizeof d.rule);
+        auto [it, added] = m_outcome_index.try_emplace(std::move(key), std::uint32_t(0));
+        if (added) {
+            it->second = std::uint32_t(m_outcomes.size());
+            m_outcomes.push_back(d);
+            m_outcomes.back().matched_text.clear();
+        }
+        return it->second;
+    }
+
+    std::mutex m_mutex;
+    std::unordered_map<Fingerprint, Entry, FingerprintHash> m_entries;  // by masked key
+    std::vector<Diagnosis> m_outcomes;
+    std::unordered_map<std::string, std::uint32_t> m_outcome_index;
+};
+
 ReplyCache::ReplyCache(const Classifier& classifier, bool verify_every_hit)
-    : m_classifier(classifier), m_verify_every_hit(verify_every_hit) {}
+    : m_classifier(classifier),
+      m_verify_every_hit(verify_every_hit),
+      m_templates(make_templates()) {}
+
+ReplyCache::ReplyCache(const Classifier& classifier, std::shared_ptr<Templates> shared)
+    : m_classifier(classifier), m_verify_every_hit(false), m_templates(std::move(shared)) {}
+
+std::shared_ptr<ReplyCache::Templates> ReplyCache::make_templates() {
+    return std::make_shared<Templates>();
+}
 
 ReplyCache::~ReplyCache() = default;
 
@@ -151,18 +241,6 @@ bool ReplyCache::find_evidence(const Rule& rule, std::string_view text, std::str
     return false;
 }
 
-std::uint32_t ReplyCache::remember(const std::string& context, const Diagnosis& d) {
-    std::string key = context;
-    key.append(reinterpret_cast<const char*>(&d.rule), sizeof d.rule);
-    auto [it, added] = m_outcome_index.try_emplace(std::move(key), std::uint32_t(0));
-    if (added) {
-        it->second = std::uint32_t(m_outcomes.size());
-        m_outcomes.push_back(Outcome{d});
-        m_outcomes.back().diagnosis.matched_text.clear();
-    }
-    return it->second;
-}
-
 Diagnosis ReplyCache::classify(const Reply& reply) {
     // The context: all the classifier reads besides the text.
     m_key.clear();
@@ -178,41 +256,29 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
     mask(reply.text, m_key);
 
     const Fingerprint key = fingerprint(m_key);
-    auto it = m_entries.find(key);
-    if (it == m_entries.end()) {
+    Templates::Known known = m_templates->look_up(key);
+    if (!known.found) {
         ++m_misses;
         Diagnosis d = m_classifier.classify(reply);
-        if (m_entries.size() >= k_max_entries) {
-            m_entries.clear();
-            m_outcomes.clear();
-            m_outcome_index.clear();
-        }
-        Entry entry;
-        entry.outcome = remember(m_key.substr(0, context_size), d);
-        m_entries.emplace(key, entry);
+        m_templates->add(key, std::string_view(m_key).substr(0, context_size), d);
         return d;
     }
-    Entry& entry = it->second;
-    if (entry.varies) {
+    if (known.varies) {
         ++m_misses;
         return m_classifier.classify(reply);
     }
     // What the cache says.
-    Diagnosis cached = m_outcomes[entry.outcome].diagnosis;
+    Diagnosis& cached = known.diagnosis;
     bool found = true;
     if (cached.rule != nullptr && !cached.rule->text.empty()) {
         std::string_view span;
         found = find_evidence(*cached.rule, reply.text, span);
         if (found) cached.matched_text = std::string(span);
     }
-    if (entry.checks < k_checks || m_verify_every_hit) {
+    if (known.checks < k_checks || m_verify_every_hit) {
         ++m_misses;
-        entry.checks = std::uint8_t(entry.checks < k_checks ? entry.checks + 1 : k_checks);
         Diagnosis d = m_classifier.classify(reply);
-        if (!entry.varies && (!found || !same_outcome(d, cached))) {
-            entry.varies = true;
-            ++m_varied;
-        }
+        m_templates->checked(key, !found || !same_outcome(d, cached), m_varied);
         return d;
     }
     if (!found) {
@@ -220,7 +286,7 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
         return m_classifier.classify(reply);
     }
     ++m_hits;
-    return cached;
+    return std::move(cached);
 }
 
 }  // namespace bouncediag

@@ -1,5 +1,6 @@
 // A memo of classifications for line mode, where a log repeats a few hundred reply templates
-// that differ only in addresses, IP addresses and tracking ids. Internal: one per thread.
+// that differ only in addresses, IP addresses and tracking ids. Internal: one per thread, the
+// table of templates optionally shared by the threads of one input.
 #pragma once
 
 #include <re2/re2.h>
@@ -35,7 +36,14 @@ namespace bouncediag {
 // benchmark log byte for byte).
 class ReplyCache {
   public:
+    // The table of templates, which the caches of several threads may share (each thread
+    // meeting every template anew cost -j 2 a quarter more work than -j 1).
+    class Templates;
+
     explicit ReplyCache(const Classifier& classifier, bool verify_every_hit = false);
+    // A cache whose templates are `shared` with other caches of the same classifier.
+    ReplyCache(const Classifier& classifier, std::shared_ptr<Templates> shared);
+    static std::shared_ptr<Templates> make_templates();
     ~ReplyCache();
     ReplyCache(const ReplyCache&) = delete;
     ReplyCache& operator=(const ReplyCache&) = delete;
@@ -57,29 +65,13 @@ class ReplyCache {
     };
 
   private:
-    struct FingerprintHash {
-        std::size_t operator()(const Fingerprint& f) const { return std::size_t(f.a); }
-    };
-    struct Entry {
-        std::uint32_t outcome = 0;  // index into m_outcomes
-        std::uint8_t checks = 0;    // uses classified afresh so far
-        bool varies = false;        // the outcome varied with the masked tokens
-    };
-    struct Outcome {
-        Diagnosis diagnosis;  // without matched_text
-    };
-
     // The first pattern of `rule` that matches `text`, and where.
     bool find_evidence(const Rule& rule, std::string_view text, std::string_view& span);
-    std::uint32_t remember(const std::string& context, const Diagnosis& d);
 
     const Classifier& m_classifier;
     bool m_verify_every_hit;
-    std::string m_key;                                                  // the masked key (reused)
-    std::unordered_map<Fingerprint, Entry, FingerprintHash> m_entries;  // by masked key
-    // Outcomes shared by the keys of one rule in one context (codes, command, host).
-    std::vector<Outcome> m_outcomes;
-    std::unordered_map<std::string, std::uint32_t> m_outcome_index;
+    std::string m_key;  // the masked key (reused)
+    std::shared_ptr<Templates> m_templates;
     // Each rule's text patterns, compiled when a hit first needs them.
     std::unordered_map<const Rule*, std::vector<std::unique_ptr<RE2>>> m_patterns;
     std::size_t m_hits = 0;

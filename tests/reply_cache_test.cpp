@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bouncediag/classifier.h"
@@ -127,6 +128,37 @@ TEST(ReplyCache, MaskedTokensDoNotChangeTheOutcome) {
         ASSERT_TRUE(same(classifier.classify(reply), cache.classify(reply))) << text;
     }
     EXPECT_EQ(cache.varied(), 0u);
+}
+
+// Caches of several threads sharing one table of templates answer as the classifier does, and
+// what one thread learnt serves the other.
+TEST(ReplyCache, ThreadsSharingTemplatesAnswerAsTheClassifierDoes) {
+    const Classifier& classifier = embedded_classifier();
+    const std::vector<std::string> replies = template_replies();
+    std::vector<Diagnosis> direct;
+    for (const std::string& text : replies)
+        direct.push_back(classifier.classify(parse_reply(text)));
+    std::shared_ptr<ReplyCache::Templates> templates = ReplyCache::make_templates();
+    std::vector<std::size_t> wrong(3, 0), hits(3, 0);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < 3; ++t) {
+        threads.emplace_back([&, t] {
+            Classifier::use_own_patterns_on_this_thread();
+            ReplyCache cache(classifier, templates);
+            for (int round = 0; round < 3; ++round) {
+                for (std::size_t k = 0; k < replies.size(); ++k) {
+                    std::size_t i = (k + t * 97) % replies.size();
+                    if (!same(direct[i], cache.classify(parse_reply(replies[i])))) ++wrong[t];
+                }
+            }
+            hits[t] = cache.hits();
+        });
+    }
+    for (std::thread& thread : threads) thread.join();
+    for (std::size_t t = 0; t < 3; ++t) {
+        EXPECT_EQ(wrong[t], 0u) << "thread " << t;
+        EXPECT_GT(hits[t], replies.size()) << "thread " << t;
+    }
 }
 
 }  // namespace
