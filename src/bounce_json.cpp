@@ -24,6 +24,10 @@ std::string strip_diagnostic_type(std::string d) {
 }  // namespace
 
 bool read_json_notification(std::string_view text, std::vector<JsonRecipient>& out) {
+    // Almost no email is one: look for the names first (a fast search), the braces after.
+    if (text.find("notificationType") == std::string_view::npos &&
+        text.find("eventType") == std::string_view::npos)
+        return false;
     std::size_t open = text.find('{');
     std::size_t close = text.rfind('}');
     if (open == std::string_view::npos || close == std::string_view::npos || close < open)
