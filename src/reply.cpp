@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -193,50 +194,68 @@ std::string_view strip_exim_wrapper(std::string_view rest, LineParse& out) {
 
 // Whether `marker` (lower case) stands in `line` at `at`, compared without case.
 bool marker_at(std::string_view line, std::size_t at, std::string_view marker) {
-    if (line.size() - at < marker.size()) return false;
-    for (std::size_t k = 1; k < marker.size(); ++k)
+    if (at > line.size() || line.size() - at < marker.size()) return false;
+    for (std::size_t k = 0; k < marker.size(); ++k)
         if (ascii_lower(line[at + k]) != marker[k]) return false;
     return true;
 }
 
-// Where each wrapper's marker first stands in `line` (npos when absent), in one pass over the
-// line: each byte is checked only against the markers that start with it, where searching for
-// each of the 11 markers in turn read every line 11 times.
+// Calls `visit(i)` for every position of `c` in `line`, in order, until it returns false.
+template <typename Visit>
+void for_each_byte(std::string_view line, char c, Visit visit) {
+    const char* begin = line.data();
+    const char* end = begin + line.size();
+    for (const char* p = begin; p < end; ++p) {
+        p = static_cast<const char*>(std::memchr(p, c, std::size_t(end - p)));
+        if (p == nullptr || !visit(std::size_t(p - begin))) return;
+    }
+}
+
+// Where each wrapper's marker first stands in `line` (npos when absent). Each marker but
+// Exim's two holds a ':' or a quote ("anchor"); only the anchors of the line are looked at,
+// found with memchr (a scan of every byte cost ~7,600 instructions a log reply). Anchors come
+// in order, so the first match of a marker is its first occurrence.
+// Per wrapper, where its anchor stands in its marker (npos: none, Exim's).
+constexpr std::array<std::size_t, k_wrappers.size()> anchor_offsets() {
+    std::array<std::size_t, k_wrappers.size()> offsets{};
+    for (std::size_t w = 0; w < k_wrappers.size(); ++w)
+        offsets[w] = k_wrappers[w].marker.find_first_of(":'\"");
+    return offsets;
+}
+
 std::array<std::size_t, k_wrappers.size()> find_markers(std::string_view line) {
-    std::array<std::size_t, k_wrappers.size()> at;
+    constexpr std::size_t n = k_wrappers.size();
+    static constexpr std::array<std::size_t, n> k_anchor = anchor_offsets();
+    std::array<std::size_t, n> at;
     at.fill(std::string_view::npos);
-    std::size_t missing = at.size();
-    auto mark = [&](std::size_t w, std::size_t i) {
-        if (at[w] != std::string_view::npos || !marker_at(line, i, k_wrappers[w].marker)) return;
-        at[w] = i;
-        --missing;
-    };
-    for (std::size_t i = 0; i < line.size() && missing > 0; ++i) {
-        switch (ascii_lower(line[i])) {
-            case 'd':
-                mark(0, i);
-                break;
-            case 'r':
-                mark(1, i);
-                mark(2, i);
-                break;
-            case 's':
-                mark(3, i);
-                mark(4, i);
-                mark(10, i);
-                break;
-            case 't':
-                mark(5, i);
-                mark(6, i);
-                mark(7, i);
-                break;
-            case ' ':
-                mark(8, i);
-                mark(9, i);
-                break;
-            default:
-                break;
-        }
+    for (char anchor : {':', '\'', '"'}) {
+        for_each_byte(line, anchor, [&](std::size_t i) {
+            bool missing = false;
+            for (std::size_t w = 0; w < n; ++w) {
+                if (at[w] != std::string_view::npos) continue;
+                std::string_view marker = k_wrappers[w].marker;
+                std::size_t offset = k_anchor[w];
+                if (offset == std::string_view::npos || marker[offset] != anchor) continue;
+                missing = true;
+                if (i >= offset && marker_at(line, i - offset, marker)) at[w] = i - offset;
+            }
+            return missing;
+        });
+    }
+    // Exim's "SMTP error from remote mail server after " / "... remote server for ".
+    static constexpr std::string_view k_exim = "smtp error from remote ";
+    for (char first : {'s', 'S'}) {
+        for_each_byte(line, first, [&](std::size_t i) {
+            if (marker_at(line, i, k_exim)) {
+                for (std::size_t w = 0; w < n; ++w) {
+                    std::string_view marker = k_wrappers[w].marker;
+                    if (k_anchor[w] == std::string_view::npos && i < at[w] &&
+                        marker_at(line, i, marker))
+                        at[w] = i;
+                }
+            }
+            return true;
+        });
     }
     return at;
 }

@@ -162,6 +162,34 @@ TEST(ParseReply, RecordsWrapperHostAndCommand) {
     EXPECT_EQ(r.enhanced_code, "5.1.1");
 }
 
+// The wrapper markers are found in any case and wherever they stand; when a line holds
+// several, the one listed first in the parser's table decides (Diagnostic-Code before a
+// quoted "said:"), and "Status:" counts only at the start of a line.
+TEST(ParseReply, WrapperMarkersInAnyCaseAndOrder) {
+    struct Case {
+        const char* line;
+        const char* wrapper;
+        const char* text;
+    };
+    const Case cases[] = {
+        {"HOST mx.example.org[192.0.2.1] SAID: 550 5.1.1 unknown", "said", "unknown"},
+        {"diagnostic-code: smtp; 550 5.1.1 host x said: no", "diagnostic-code", "host x said: no"},
+        {"a: b: c: host x said: 554 5.7.1 denied", "said", "denied"},
+        {"REMOTE SERVER RETURNED '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'", "exchange",
+         "RESOLVER.ADR.RecipNotFound; not found"},
+        {"smtp ERROR from remote mail server after RCPT TO:<a@example.org>: host mx "
+         "[192.0.2.1]: 550 5.1.1 no such user",
+         "exim", "no such user"},
+        {"the text says status: 550 5.1.1 gone", "bare", "gone"},
+        {"s:'\":x: no marker here 550 5.0.0 plain", "bare", "plain"},
+    };
+    for (const Case& c : cases) {
+        Reply r = parse_reply(c.line);
+        EXPECT_EQ(r.wrapper, c.wrapper) << c.line;
+        EXPECT_EQ(r.text, c.text) << c.line;
+    }
+}
+
 TEST(ParseReply, BinaryInputIsHarmless) {
     std::string binary(
         "\x00\xff\x01"
