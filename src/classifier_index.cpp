@@ -34,13 +34,6 @@ bool is_plain_literal(std::string_view pattern) {
     });
 }
 
-std::string ascii_lowercase(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-    return out;
-}
-
 }  // namespace
 
 BuiltClassifierIndex::BuiltClassifierIndex(const RuleTable& table) {
@@ -77,9 +70,11 @@ void BuiltClassifierIndex::add_patterns(const Rule& rule, std::uint32_t rule_ind
         add_prefilter(id, p.atoms, p.required, p.needs_non_ascii);
         // A plain literal's prefilter is the literal itself, when it is long enough to be one.
         std::uint32_t literal = k_not_literal;
-        if (is_plain_literal(rule.text[k]) && p.atoms.size() == 1 &&
-            p.atoms[0] == ascii_lowercase(rule.text[k]))
-            literal = m_atoms.intern(p.atoms[0]);
+        if (is_plain_literal(rule.text[k]) && p.atoms.size() == 1) {
+            std::string folded;
+            fold_for_atoms(rule.text[k], folded);
+            if (p.atoms[0] == folded) literal = m_atoms.intern(p.atoms[0]);
+        }
         m_literal_atom.push_back(literal);
     }
 }
