@@ -42,6 +42,28 @@ TEST(ReplyCacheMask, KeepsLengthsAndWordsAndMasksVariableTokens) {
     EXPECT_EQ(masked("version 1.2.3.4.5 and 10.0.0.1x"), "version 1.2.3.4.5 and 10.0.0.1x");
 }
 
+// What the mask hides decides no rule example: each example and its masked form (a reply too:
+// "<xxxxxxxx@gmail.com>", "[000.00.00.00]") are classified by the same rule. Lengths are kept
+// on purpose: "recipient <a1@example.com> is invalid" is generic.invalid-recipient and the
+// same reply with a longer local part is not (its pattern allows 20 characters between words).
+TEST(ReplyCacheMask, NoRuleExampleDependsOnWhatTheMaskHides) {
+    const Classifier& classifier = embedded_classifier();
+    const RuleTable& table = RuleTable::embedded();
+    std::size_t masked_examples = 0;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        for (std::string_view example : table.rule(i).examples) {
+            const std::string hidden = masked(example);
+            if (hidden == example) continue;
+            EXPECT_EQ(classifier.classify(parse_reply(hidden)).rule,
+                      classifier.classify(parse_reply(example)).rule)
+                << example << "\n"
+                << hidden;
+            ++masked_examples;
+        }
+    }
+    EXPECT_GT(masked_examples, 100u);
+}
+
 bool same(const Diagnosis& a, const Diagnosis& b) {
     return a.rule == b.rule && a.type == b.type && a.reason == b.reason && a.cause == b.cause &&
            a.action == b.action && a.meaning == b.meaning && a.fix == b.fix &&
