@@ -11,6 +11,10 @@
 #include <memory>
 #include <variant>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "bouncediag/error.h"
 
 namespace bouncediag {
@@ -217,15 +221,36 @@ bool plain_json_word(const char* p) {
             has_zero(v ^ (0x5C * k_ones))) == 0;
 }
 
+// Where the run of plain bytes of `s` that starts at `i` ends.
+std::size_t plain_json_run_end(std::string_view s, std::size_t i) {
+#if defined(__SSE2__)
+    // 16 bytes at a time: as signed bytes, those below 0x20 and those from 0x80 (negative) are
+    // both less than 0x20; '"' and '\\' are compared for equality.
+    const __m128i space = _mm_set1_epi8(0x20);
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    while (i + 16 <= s.size()) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+        const __m128i special =
+            _mm_or_si128(_mm_cmplt_epi8(v, space),
+                         _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        if (const int bits = _mm_movemask_epi8(special); bits != 0)
+            return i + std::size_t(__builtin_ctz(unsigned(bits)));
+        i += 16;
+    }
+#endif
+    while (i + 8 <= s.size() && plain_json_word(s.data() + i)) i += 8;
+    while (i < s.size() && k_plain_json_byte[static_cast<unsigned char>(s[i])]) ++i;
+    return i;
+}
+
 template <typename Out>
 void append_json_string(Out& out, std::string_view s) {
     out += '"';
     std::size_t i = 0;
     while (i < s.size()) {
         // Plain ASCII goes out in runs (the common case: a whole reply).
-        std::size_t plain = i;
-        while (plain + 8 <= s.size() && plain_json_word(s.data() + plain)) plain += 8;
-        while (plain < s.size() && k_plain_json_byte[static_cast<unsigned char>(s[plain])]) ++plain;
+        const std::size_t plain = plain_json_run_end(s, i);
         out.append(s.data() + i, plain - i);
         i = plain;
         if (i == s.size()) break;

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 #include <random>
+#include <vector>
 
 #include "bouncediag/diagnose.h"
 
@@ -58,6 +59,23 @@ TEST(JsonOutput, SameBytesAsNlohmannOnRandomText) {
         for (std::size_t k = 0; k < length; ++k) s += alphabet[random() % alphabet.size()];
         ASSERT_EQ(our_string(s), nlohmann_string(s))
             << "input bytes: " << testing::PrintToString(s);
+    }
+}
+
+// Plain text is scanned 16 and 8 bytes at a time: a byte that matters at any position of a
+// longer text, first or last in such a block or in the tail after the last one.
+TEST(JsonOutput, SameBytesAsNlohmannWhereverTheSpecialByteStands) {
+    const std::vector<std::string> specials = {
+        "\"", "\\", "\n", std::string(1, '\0'), "\x1f", "\x7f", "\xC3\xA9", "\xFF", "\xE2\x82"};
+    for (std::size_t length : {15, 16, 17, 31, 32, 33, 47, 70}) {
+        for (std::size_t at = 0; at < length; ++at) {
+            for (const std::string& special : specials) {
+                std::string s(length, 'a');
+                s.replace(at, 1, special);
+                ASSERT_EQ(our_string(s), nlohmann_string(s))
+                    << "input bytes: " << testing::PrintToString(s);
+            }
+        }
     }
 }
 
