@@ -47,16 +47,27 @@ inline bool iends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
-// Case-insensitive find of an ASCII needle; npos when absent.
+// Case-insensitive find of an ASCII needle; npos when absent. Candidates are the places of the
+// needle's first byte in either case, found by memchr (a byte loop cost Exim's wrapper parsing
+// 5 % of a log run).
 inline std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0) {
-    if (needle.empty()) return from <= haystack.size() ? from : std::string_view::npos;
-    if (haystack.size() < needle.size()) return std::string_view::npos;
-    const char first = ascii_lower(needle[0]);
-    for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i) {
-        if (ascii_lower(haystack[i]) == first && iequals(haystack.substr(i, needle.size()), needle))
-            return i;
+    constexpr std::size_t npos = std::string_view::npos;
+    if (needle.empty()) return from <= haystack.size() ? from : npos;
+    if (haystack.size() < needle.size() || from > haystack.size() - needle.size()) return npos;
+    const std::size_t last = haystack.size() - needle.size();  // the last possible start
+    const char lower = ascii_lower(needle[0]);
+    const char upper = is_alpha(lower) ? char(lower - 'a' + 'A') : lower;
+    // The next place of each case of the first byte at or after `at`, npos past `last`.
+    auto next = [&](char c, std::size_t at) { return haystack.substr(0, last + 1).find(c, at); };
+    std::size_t at_lower = next(lower, from);
+    std::size_t at_upper = upper == lower ? npos : next(upper, from);
+    while (at_lower != npos || at_upper != npos) {
+        const std::size_t i = at_lower < at_upper ? at_lower : at_upper;
+        if (iequals(haystack.substr(i + 1, needle.size() - 1), needle.substr(1))) return i;
+        if (i == at_lower) at_lower = next(lower, i + 1);
+        if (i == at_upper) at_upper = next(upper, i + 1);
     }
-    return std::string_view::npos;
+    return npos;
 }
 
 }  // namespace bouncediag
