@@ -1,5 +1,6 @@
 #include "reply_cache.h"
 
+#include <atomic>
 #include <cstring>
 #include <mutex>
 
@@ -93,7 +94,7 @@ class ReplyCache::Templates {
         bool found = false;
         bool varies = false;
         std::uint8_t checks = 0;
-        Diagnosis diagnosis;  // without matched_text
+        std::shared_ptr<const Diagnosis> outcome;  // without matched_text; null if `varies`
     };
 
     Known look_up(const Fingerprint& key) {
@@ -104,7 +105,7 @@ class ReplyCache::Templates {
         known.found = true;
         known.varies = it->second.varies;
         known.checks = it->second.checks;
-        if (!known.varies) known.diagnosis = m_outcomes[it->second.outcome];
+        if (!known.varies) known.outcome = m_outcomes[it->second.outcome];
         return known;
     }
 
@@ -132,14 +133,15 @@ class ReplyCache::Templates {
         if (varied && !entry.varies) {
             entry.varies = true;
             ++varied_count;
+            // (with two threads checking at once, a template can vary after it settled)
+            m_varied_epoch.fetch_add(1, std::memory_order_release);
         }
     }
 
-  private:
-    struct FingerprintHash {
-        std::size_t operator()(const Fingerprint& f) const { return std::size_t(f.a); }
-    };
+    // Changes whenever a template is found to vary: the threads' settled maps are then stale.
+    std::uint64_t varied_epoch() const { return m_varied_epoch.load(std::memory_order_acquire); }
 
+  private:
     // Outcomes shared by the keys of one rule in one context (codes, command, host).
     std::uint32_t remember(std::string_view context, const Diagnosis& d) {
         std::string key(context);
@@ -147,15 +149,18 @@ class ReplyCache::Templates {
         auto [it, added] = m_outcome_index.try_emplace(std::move(key), std::uint32_t(0));
         if (added) {
             it->second = std::uint32_t(m_outcomes.size());
-            m_outcomes.push_back(d);
-            m_outcomes.back().matched_text.clear();
+            auto outcome = std::make_shared<Diagnosis>(d);
+            outcome->matched_text.clear();
+            m_outcomes.push_back(std::move(outcome));
         }
         return it->second;
     }
 
     std::mutex m_mutex;
+    std::atomic<std::uint64_t> m_varied_epoch{0};
     std::unordered_map<Fingerprint, Entry, FingerprintHash> m_entries;  // by masked key
-    std::vector<Diagnosis> m_outcomes;
+    // (shared with the threads' settled maps: the copy for a hit is made outside the lock)
+    std::vector<std::shared_ptr<const Diagnosis>> m_outcomes;
     std::unordered_map<std::string, std::uint32_t> m_outcome_index;
 };
 
@@ -165,7 +170,10 @@ ReplyCache::ReplyCache(const Classifier& classifier, bool verify_every_hit)
       m_templates(make_templates()) {}
 
 ReplyCache::ReplyCache(const Classifier& classifier, std::shared_ptr<Templates> shared)
-    : m_classifier(classifier), m_verify_every_hit(false), m_templates(std::move(shared)) {}
+    : m_classifier(classifier),
+      m_verify_every_hit(false),
+      m_templates(std::move(shared)),
+      m_shared(true) {}
 
 std::shared_ptr<ReplyCache::Templates> ReplyCache::make_templates() {
     return std::make_shared<Templates>();
@@ -257,26 +265,44 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
     mask(reply.text, m_key);
 
     const Fingerprint key = fingerprint(m_key);
-    Templates::Known known = m_templates->look_up(key);
-    if (!known.found) {
-        ++m_misses;
-        Diagnosis d = m_classifier.classify(reply);
-        m_templates->add(key, std::string_view(m_key).substr(0, context_size), d);
-        return d;
+    std::shared_ptr<const Diagnosis> outcome;
+    std::uint8_t checks = k_checks;
+    if (m_shared) {
+        if (const std::uint64_t epoch = m_templates->varied_epoch(); epoch != m_settled_epoch) {
+            m_settled.clear();
+            m_settled_epoch = epoch;
+        }
     }
-    if (known.varies) {
-        ++m_misses;
-        return m_classifier.classify(reply);
+    if (auto settled = m_settled.find(key); settled != m_settled.end()) {
+        outcome = settled->second;
+    } else {
+        Templates::Known known = m_templates->look_up(key);
+        if (!known.found) {
+            ++m_misses;
+            Diagnosis d = m_classifier.classify(reply);
+            m_templates->add(key, std::string_view(m_key).substr(0, context_size), d);
+            return d;
+        }
+        if (known.varies) {
+            ++m_misses;
+            return m_classifier.classify(reply);
+        }
+        outcome = std::move(known.outcome);
+        checks = known.checks;
+        if (m_shared && checks >= k_checks) {
+            if (m_settled.size() >= k_max_entries) m_settled.clear();
+            m_settled.emplace(key, outcome);
+        }
     }
     // What the cache says.
-    Diagnosis& cached = known.diagnosis;
+    Diagnosis cached = *outcome;
     bool found = true;
     if (cached.rule != nullptr && !cached.rule->text.empty()) {
         std::string_view span;
         found = find_evidence(*cached.rule, reply.text, span);
         if (found) cached.matched_text = std::string(span);
     }
-    if (known.checks < k_checks || m_verify_every_hit) {
+    if (checks < k_checks || m_verify_every_hit) {
         ++m_misses;
         Diagnosis d = m_classifier.classify(reply);
         m_templates->checked(key, !found || !same_outcome(d, cached), m_varied);
@@ -287,7 +313,7 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
         return m_classifier.classify(reply);
     }
     ++m_hits;
-    return std::move(cached);
+    return cached;
 }
 
 }  // namespace bouncediag

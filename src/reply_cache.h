@@ -63,6 +63,9 @@ class ReplyCache {
         std::uint64_t a = 0, b = 0;
         bool operator==(const Fingerprint&) const = default;
     };
+    struct FingerprintHash {
+        std::size_t operator()(const Fingerprint& f) const { return std::size_t(f.a); }
+    };
 
   private:
     // The first pattern of `rule` that matches `text`, and where.
@@ -72,6 +75,11 @@ class ReplyCache {
     bool m_verify_every_hit;
     std::string m_key;  // the masked key (reused)
     std::shared_ptr<Templates> m_templates;
+    bool m_shared = false;
+    // With a shared table: the templates this thread found settled there (checked and never
+    // varied: their outcome no longer changes), read without the table's lock.
+    std::unordered_map<Fingerprint, std::shared_ptr<const Diagnosis>, FingerprintHash> m_settled;
+    std::uint64_t m_settled_epoch = 0;  // the table's varied_epoch() m_settled is good for
     // Each rule's text patterns, compiled when a hit first needs them.
     std::unordered_map<const Rule*, std::vector<std::unique_ptr<RE2>>> m_patterns;
     std::size_t m_hits = 0;
