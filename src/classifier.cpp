@@ -104,6 +104,9 @@ struct Classifier::Impl {
     std::size_t pattern_count = 0;
     std::unique_ptr<LazyPattern[]> text_patterns;  // per pattern id
     std::unique_ptr<LazyPattern[]> host_patterns;  // per rule
+    // Per rule, its first pattern id (k_no_pattern without text): made on evidence()'s first use.
+    mutable std::once_flag first_pattern_made;
+    mutable std::vector<std::uint32_t> first_pattern;
 
     std::string_view pattern(std::uint32_t id) const {
         return table->rules()[index.pattern_rule[id]].text[index.pattern_item[id]];
@@ -274,7 +277,36 @@ bool filter_speaking_after_data(const Reply& reply, const Rule& rule) {
 }  // namespace
 
 Diagnosis Classifier::classify(const Reply& reply) const {
+    std::size_t rule_index = k_no_rule;
+    return classify(reply, rule_index);
+}
+
+std::optional<std::string_view> Classifier::evidence(std::size_t rule_index,
+                                                     const Reply& reply) const {
+    const Impl& impl = *m_impl;
+    std::call_once(impl.first_pattern_made, [&impl] {
+        // A rule's patterns have consecutive ids (the index numbers them in precedence order).
+        impl.first_pattern.assign(impl.table->size(), k_no_pattern);
+        for (std::uint32_t id = std::uint32_t(impl.pattern_count); id-- > 0;)
+            impl.first_pattern[impl.index.pattern_rule[id]] = id;
+    });
+    thread_local std::string folded;
+    folded.clear();
+    const std::uint32_t first = impl.first_pattern[rule_index];
+    if (first == k_no_pattern) return std::nullopt;
+    for (std::uint32_t id = first;
+         id < impl.pattern_count && impl.index.pattern_rule[id] == rule_index; ++id) {
+        if (impl.index.literal_length[id] != 0 && folded.empty())
+            fold_for_atoms(reply.text, folded);
+        std::string_view span;
+        if (impl.text_matches(id, reply, folded, span)) return span;
+    }
+    return std::nullopt;
+}
+
+Diagnosis Classifier::classify(const Reply& reply, std::size_t& rule_index) const {
     Diagnosis d;
+    rule_index = k_no_rule;
     std::string_view code_type = reply.code_class_type();
     std::optional<Impl::Match> match = m_impl->best_match(reply, false);
     const Rule* rule = match ? &m_impl->table->rules()[match->rule] : nullptr;
@@ -283,6 +315,7 @@ Diagnosis Classifier::classify(const Reply& reply) const {
         return d;
     }
     d.rule = rule;
+    rule_index = match->rule;
     d.reason = std::string(rule->reason);
     d.cause = std::string(rule->cause);
     d.action = std::string(rule->action);

@@ -15,8 +15,6 @@ namespace {
 // otherwise grow it without bound; ~60 bytes a template, 4 MiB at most). The benchmark log has
 // ~19,000 templates: a limit of 16,384 made it learn 9,000 of them twice.
 constexpr std::size_t k_max_entries = 1 << 16;
-// The memory budget of each evidence pattern (RE2's default is 8 MiB).
-constexpr std::int64_t k_evidence_max_mem = 1 << 20;
 // Uses of a new template classified afresh and compared before the cache answers for it.
 constexpr std::uint8_t k_checks = 2;
 
@@ -106,7 +104,7 @@ class ReplyCache::Templates {
         bool found = false;
         bool varies = false;
         std::uint8_t checks = 0;
-        std::shared_ptr<const Diagnosis> outcome;  // without matched_text; null if `varies`
+        std::shared_ptr<const Outcome> outcome;  // null if `varies`
     };
 
     Known look_up(const Fingerprint& key) {
@@ -122,7 +120,8 @@ class ReplyCache::Templates {
     }
 
     // A new key and its outcome; `context` is the key's part before the text.
-    void add(const Fingerprint& key, std::string_view context, const Diagnosis& d) {
+    void add(const Fingerprint& key, std::string_view context, const Diagnosis& d,
+             std::size_t rule_index) {
         std::lock_guard lock(m_mutex);
         if (m_entries.size() >= k_max_entries) {
             m_entries.clear();
@@ -131,7 +130,7 @@ class ReplyCache::Templates {
         }
         if (m_entries.count(key) != 0) return;  // (another thread was first)
         Entry entry;
-        entry.outcome = remember(context, d);
+        entry.outcome = remember(context, d, rule_index);
         m_entries.emplace(key, entry);
     }
 
@@ -155,14 +154,14 @@ class ReplyCache::Templates {
 
   private:
     // Outcomes shared by the keys of one rule in one context (codes, command, host).
-    std::uint32_t remember(std::string_view context, const Diagnosis& d) {
+    std::uint32_t remember(std::string_view context, const Diagnosis& d, std::size_t rule_index) {
         std::string key(context);
         key.append(reinterpret_cast<const char*>(&d.rule), sizeof d.rule);
         auto [it, added] = m_outcome_index.try_emplace(std::move(key), std::uint32_t(0));
         if (added) {
             it->second = std::uint32_t(m_outcomes.size());
-            auto outcome = std::make_shared<Diagnosis>(d);
-            outcome->matched_text.clear();
+            auto outcome = std::make_shared<Outcome>(Outcome{d, rule_index});
+            outcome->diagnosis.matched_text.clear();
             m_outcomes.push_back(std::move(outcome));
         }
         return it->second;
@@ -172,7 +171,7 @@ class ReplyCache::Templates {
     std::atomic<std::uint64_t> m_varied_epoch{0};
     std::unordered_map<Fingerprint, Entry, FingerprintHash> m_entries;  // by masked key
     // (shared with the threads' settled maps: the copy for a hit is made outside the lock)
-    std::vector<std::shared_ptr<const Diagnosis>> m_outcomes;
+    std::vector<std::shared_ptr<const Outcome>> m_outcomes;
     std::unordered_map<std::string, std::uint32_t> m_outcome_index;
 };
 
@@ -240,27 +239,6 @@ void ReplyCache::mask(std::string_view text, std::string& out) {
     }
 }
 
-bool ReplyCache::find_evidence(const Rule& rule, std::string_view text, std::string_view& span) {
-    std::vector<std::unique_ptr<RE2>>& compiled = m_patterns[&rule];
-    if (compiled.size() < rule.text.size()) compiled.resize(rule.text.size());
-    for (std::size_t k = 0; k < rule.text.size(); ++k) {
-        if (!compiled[k]) {
-            // A small DFA budget: these run once per reply on short texts (a pattern that
-            // outgrows it falls back to RE2's NFA, with the same matches).
-            RE2::Options options = pattern_options();
-            options.set_max_mem(k_evidence_max_mem);
-            compiled[k] = std::make_unique<RE2>(std::string_view(rule.text[k]), options);
-        }
-        re2::StringPiece found;
-        if (compiled[k]->ok() &&
-            compiled[k]->Match(text, 0, text.size(), RE2::UNANCHORED, &found, 1)) {
-            span = std::string_view(found.data(), found.size());
-            return true;
-        }
-    }
-    return false;
-}
-
 Diagnosis ReplyCache::classify(const Reply& reply) {
     // The context: all the classifier reads besides the text.
     m_key.clear();
@@ -276,7 +254,7 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
     mask(reply.text, m_key);
 
     const Fingerprint key = fingerprint(m_key);
-    std::shared_ptr<const Diagnosis> outcome;
+    std::shared_ptr<const Outcome> outcome;
     std::uint8_t checks = k_checks;
     if (m_shared) {
         if (const std::uint64_t epoch = m_templates->varied_epoch(); epoch != m_settled_epoch) {
@@ -290,8 +268,9 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
         Templates::Known known = m_templates->look_up(key);
         if (!known.found) {
             ++m_misses;
-            Diagnosis d = m_classifier.classify(reply);
-            m_templates->add(key, std::string_view(m_key).substr(0, context_size), d);
+            std::size_t rule_index = Classifier::k_no_rule;
+            Diagnosis d = m_classifier.classify(reply, rule_index);
+            m_templates->add(key, std::string_view(m_key).substr(0, context_size), d, rule_index);
             return d;
         }
         if (known.varies) {
@@ -306,12 +285,12 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
         }
     }
     // What the cache says.
-    Diagnosis cached = *outcome;
+    Diagnosis cached = outcome->diagnosis;
     bool found = true;
     if (cached.rule != nullptr && !cached.rule->text.empty()) {
-        std::string_view span;
-        found = find_evidence(*cached.rule, reply.text, span);
-        if (found) cached.matched_text = std::string(span);
+        std::optional<std::string_view> span = m_classifier.evidence(outcome->rule_index, reply);
+        found = span.has_value();
+        if (found) cached.matched_text = std::string(*span);
     }
     if (checks < k_checks || m_verify_every_hit) {
         ++m_misses;

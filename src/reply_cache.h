@@ -3,8 +3,6 @@
 // table of templates optionally shared by the threads of one input.
 #pragma once
 
-#include <re2/re2.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -68,8 +66,12 @@ class ReplyCache {
     };
 
   private:
-    // The first pattern of `rule` that matches `text`, and where.
-    bool find_evidence(const Rule& rule, std::string_view text, std::string_view& span);
+    // What the table keeps for a template: the diagnosis without its evidence (matched_text)
+    // and the index of the rule that decided (to find the evidence again).
+    struct Outcome {
+        Diagnosis diagnosis;
+        std::size_t rule_index;
+    };
 
     const Classifier& m_classifier;
     bool m_verify_every_hit;
@@ -78,10 +80,8 @@ class ReplyCache {
     bool m_shared = false;
     // With a shared table: the templates this thread found settled there (checked and never
     // varied: their outcome no longer changes), read without the table's lock.
-    std::unordered_map<Fingerprint, std::shared_ptr<const Diagnosis>, FingerprintHash> m_settled;
+    std::unordered_map<Fingerprint, std::shared_ptr<const Outcome>, FingerprintHash> m_settled;
     std::uint64_t m_settled_epoch = 0;  // the table's varied_epoch() m_settled is good for
-    // Each rule's text patterns, compiled when a hit first needs them.
-    std::unordered_map<const Rule*, std::vector<std::unique_ptr<RE2>>> m_patterns;
     std::size_t m_hits = 0;
     std::size_t m_misses = 0;
     std::size_t m_varied = 0;

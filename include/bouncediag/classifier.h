@@ -2,7 +2,9 @@
 // (type, reason, cause, action, fix, provider, blocklist) with its evidence.
 #pragma once
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +37,14 @@ class Classifier {
     Classifier& operator=(const Classifier&) = delete;
 
     Diagnosis classify(const Reply& reply) const;
+
+    // For caches of classifications (line mode). classify(), also giving the index of the rule
+    // that won (k_no_rule when none did):
+    static constexpr std::size_t k_no_rule = ~std::size_t(0);
+    Diagnosis classify(const Reply& reply, std::size_t& rule_index) const;
+    // and the evidence classify() gives when rule `rule_index` wins: where the first of its text
+    // patterns that matches does so in the reply's text (nullopt when none matches).
+    std::optional<std::string_view> evidence(std::size_t rule_index, const Reply& reply) const;
 
     // From now on, this thread compiles its own copy of each pattern it uses instead of sharing
     // the classifier's (for worker threads that classify many replies side by side: RE2 guards
