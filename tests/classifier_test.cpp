@@ -183,3 +183,46 @@ TEST(ClassifierStage, UnknownStageIsALoadError) {
 
 }  // namespace
 }  // namespace bouncediag
+
+namespace bouncediag {
+namespace {
+
+// What the line-mode cache relies on: for every rule example of the embedded table, the rule
+// index classify() gives names the rule that won, and evidence() finds the same span.
+TEST(ClassifierEvidence, IsTheSpanClassifyGivesForEveryExample) {
+    const RuleTable& table = RuleTable::embedded();
+    const Classifier classifier(table);
+    std::size_t with_text = 0;
+    for (const Rule& rule : table.rules()) {
+        for (std::string_view example : rule.examples) {
+            const Reply reply = parse_reply(example);
+            std::size_t index = Classifier::k_no_rule;
+            const Diagnosis d = classifier.classify(reply, index);
+            ASSERT_NE(index, Classifier::k_no_rule) << example;
+            EXPECT_EQ(&table.rule(index), d.rule) << example;
+            std::optional<std::string_view> span = classifier.evidence(index, reply);
+            if (d.rule->text.empty()) {
+                EXPECT_FALSE(span) << example;
+                continue;
+            }
+            ASSERT_TRUE(span) << example;
+            EXPECT_EQ(*span, d.matched_text) << example;
+            // (a view into the reply's own text)
+            EXPECT_GE(span->data(), reply.text.data());
+            EXPECT_LE(span->data() + span->size(), reply.text.data() + reply.text.size());
+            ++with_text;
+        }
+    }
+    EXPECT_GT(with_text, 1000u);
+    // A rule whose patterns do not match the text gives no evidence.
+    const Reply other = parse_reply("550 5.1.1 <a@example.com>: User unknown in virtual table");
+    std::size_t index = Classifier::k_no_rule;
+    classifier.classify(parse_reply("550 5.7.1 Service unavailable; Client host [192.0.2.1] "
+                                    "blocked using zen.spamhaus.org"),
+                        index);
+    ASSERT_NE(index, Classifier::k_no_rule);
+    EXPECT_FALSE(classifier.evidence(index, other));
+}
+
+}  // namespace
+}  // namespace bouncediag
