@@ -292,7 +292,10 @@ class Diagnoser {
             return;
         }
         if (m_options.format == "json") {
-            m_out.write(format_json(r) + "\n");
+            m_out.write_with([&r](std::string& out) {
+                append_json(out, r);
+                out += '\n';
+            });
         } else if (m_options.format == "tsv") {
             m_out.write(format_tsv(r, m_plan.fields) + "\n");
         } else {

@@ -31,6 +31,13 @@ class OutputStream {
         if (m_line_buffered || m_buffer.size() >= (1 << 16)) flush();
     }
 
+    // Lets `render` append its text to the buffer itself (no string of its own to copy).
+    template <typename Render>
+    void write_with(Render&& render) {
+        render(m_buffer);
+        if (m_line_buffered || m_buffer.size() >= (1 << 16)) flush();
+    }
+
     void flush() {
         std::size_t done = 0;
         while (done < m_buffer.size()) {
