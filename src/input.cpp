@@ -95,13 +95,12 @@ void LineDiagnoser::collect_finish(std::vector<WorkItem>& items) {
     m_held_code = 0;
 }
 
-std::optional<Result> LineDiagnoser::run(WorkItem& item, ReplyCache& cache, bool take) const {
+Result LineDiagnoser::run(WorkItem& item, ReplyCache& cache, bool& is_bounce, bool take) const {
     Result result = !item.event ? diagnose_reply(item.reply, cache)
                     : take      ? diagnose_log_event(std::move(*item.event), cache)
                                 : diagnose_log_event(std::as_const(*item.event), cache);
     // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
-    if (!item.event && !m_force_reply && !result.reply.has_code() && !result.diagnosed())
-        return std::nullopt;
+    is_bounce = item.event || m_force_reply || result.reply.has_code() || result.diagnosed();
     result.input = m_name;
     result.line = item.number;
     return result;
@@ -124,8 +123,10 @@ std::size_t LineDiagnoser::finish(const ResultSink& sink) {
 std::size_t LineDiagnoser::run_items(const ResultSink& sink) {
     std::size_t emitted = 0;
     for (WorkItem& item : m_items) {
-        if (std::optional<Result> r = run(item, *m_cache)) {
-            sink(std::move(*r));
+        bool is_bounce = false;
+        Result r = run(item, *m_cache, is_bounce);
+        if (is_bounce) {
+            sink(std::move(r));
             ++emitted;
         }
     }
@@ -412,7 +413,12 @@ class LineInput {
             BatchOutput out;
             if (!renderer) {
                 out.results.reserve(items->size());
-                for (auto& item : *items) out.results.push_back(lines.run(item, cache));
+                for (auto& item : *items) {
+                    bool is_bounce = false;
+                    Result r = lines.run(item, cache, is_bounce);
+                    out.results.push_back(is_bounce ? std::optional<Result>(std::move(r))
+                                                    : std::nullopt);
+                }
                 return out;
             }
             // Results are rendered and freed here; the items, made by the reading thread, go
@@ -423,12 +429,13 @@ class LineInput {
             // (a JSON result is ~1 KiB: room for most batches at once, no regrowth copies)
             out.text.reserve(items->size() * 1024);
             for (auto& item : *items) {
-                std::optional<Result> r = lines.run(item, cache, false);
-                out.made.push_back(r ? 1 : 0);
-                if (!r) continue;
+                bool is_bounce = false;
+                const Result r = lines.run(item, cache, is_bounce, false);
+                out.made.push_back(is_bounce ? 1 : 0);
+                if (!is_bounce) continue;
                 ++out.results_made;
-                if (!r->diagnosed()) ++out.undiagnosed;
-                renderer->render(*r, out.text);
+                if (!r.diagnosed()) ++out.undiagnosed;
+                renderer->render(r, out.text);
             }
             out.items = std::move(items);
             return out;
