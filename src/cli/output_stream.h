@@ -27,33 +27,48 @@ class OutputStream {
     }
 
     void write(std::string_view text) {
+        if (text.size() >= k_flush_at) {
+            // (a -j batch of rendered results: written as it is, not copied into the buffer)
+            flush();
+            write_all(text);
+            return;
+        }
         m_buffer.append(text);
-        if (m_line_buffered || m_buffer.size() >= (1 << 16)) flush();
+        if (m_line_buffered || m_buffer.size() >= k_flush_at) flush();
     }
 
     // Lets `render` append its text to the buffer itself (no string of its own to copy).
     template <typename Render>
     void write_with(Render&& render) {
         render(m_buffer);
-        if (m_line_buffered || m_buffer.size() >= (1 << 16)) flush();
+        if (m_line_buffered || m_buffer.size() >= k_flush_at) flush();
     }
 
     void flush() {
-        std::size_t done = 0;
-        while (done < m_buffer.size()) {
-            ssize_t n = ::write(STDOUT_FILENO, m_buffer.data() + done, m_buffer.size() - done);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0 && errno == EPIPE) std::_Exit(0);  // the reader is gone: stop quietly
-            if (n < 0) {
-                m_buffer.clear();
-                throw Error(fmt::format("cannot write output: {}", std::strerror(errno)));
-            }
-            done += std::size_t(n);
+        if (m_buffer.empty()) return;
+        try {
+            write_all(m_buffer);
+        } catch (...) {
+            m_buffer.clear();
+            throw;
         }
         m_buffer.clear();
     }
 
   private:
+    static constexpr std::size_t k_flush_at = 1 << 16;
+
+    static void write_all(std::string_view text) {
+        std::size_t done = 0;
+        while (done < text.size()) {
+            ssize_t n = ::write(STDOUT_FILENO, text.data() + done, text.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EPIPE) std::_Exit(0);  // the reader is gone: stop quietly
+            if (n < 0) throw Error(fmt::format("cannot write output: {}", std::strerror(errno)));
+            done += std::size_t(n);
+        }
+    }
+
     bool m_line_buffered;
     std::string m_buffer;
 };
