@@ -57,8 +57,9 @@ InputMode detect_input_mode(std::string_view head);
 // and the largest single email of an mbox. Throws Error on a read error, after diagnosing all
 // that was read before it.
 // With `jobs` > 1, the lines of a regular file are diagnosed on that many threads while it is
-// read (results still come in input order, on the calling thread); a pipe is diagnosed line by
-// line so that each result comes out as soon as its line arrives.
+// read (`jobs` - 1 workers, and the calling thread when it is ahead of them; results still come
+// in input order, on the calling thread); a pipe is diagnosed line by line so that each result
+// comes out as soon as its line arrives.
 // With a `renderer`, the results of those threads go to it instead of `sink` (all other
 // results still go to `sink`).
 InputStats diagnose_stream(int fd, const std::string& name, InputMode mode,
