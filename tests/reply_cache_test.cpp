@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -20,6 +23,8 @@ const Classifier& embedded_classifier() {
     static const Classifier instance(RuleTable::embedded());
     return instance;
 }
+
+constexpr std::size_t npos = std::string_view::npos;
 
 std::string masked(std::string_view text) {
     std::string out;
@@ -40,6 +45,80 @@ TEST(ReplyCacheMask, KeepsLengthsAndWordsAndMasksVariableTokens) {
     EXPECT_EQ(masked("<postmaster@example.com> [TSS04] IB401 BL000001 5.7.1 127.0.0.2"),
               "<postmaster@example.com> [TSS04] IB401 BL000001 5.7.1 127.0.0.2");
     EXPECT_EQ(masked("version 1.2.3.4.5 and 10.0.0.1x"), "version 1.2.3.4.5 and 10.0.0.1x");
+}
+
+// The plain definition of the mask (its first version, byte by byte), to check the digit-driven
+// scan against.
+std::string reference_mask(std::string_view text) {
+    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    auto local = [&](char c) { return alnum(c) || std::string_view("._%+-=").find(c) != npos; };
+    auto ipv4 = [&](std::size_t at) -> std::size_t {
+        if (at > 0 && (alnum(text[at - 1]) || text[at - 1] == '.')) return 0;
+        std::size_t i = at;
+        for (int part = 0; part < 4; ++part) {
+            if (part > 0) {
+                if (i >= text.size() || text[i] != '.') return 0;
+                ++i;
+            }
+            std::size_t n = 0;
+            while (i < text.size() && digit(text[i]) && n < 4) ++i, ++n;
+            if (n == 0 || n > 3) return 0;
+        }
+        if (i < text.size() &&
+            (alnum(text[i]) || (text[i] == '.' && i + 1 < text.size() && digit(text[i + 1]))))
+            return 0;
+        return i - at;
+    };
+    std::string out(text);
+    for (std::size_t at = text.find('@'); at != npos; at = text.find('@', at + 1)) {
+        std::size_t start = at;
+        while (start > 0 && local(text[start - 1])) --start;
+        for (std::size_t i = start; i < at;) {
+            std::size_t end = i;
+            bool has_digit = false;
+            for (; end < at && alnum(text[end]); ++end) has_digit = has_digit || digit(text[end]);
+            if (has_digit) std::fill(out.begin() + long(i), out.begin() + long(end), 'x');
+            i = end == i ? i + 1 : end;
+        }
+    }
+    for (std::size_t i = 0; i < text.size();) {
+        if (!alnum(text[i])) {
+            ++i;
+            continue;
+        }
+        if (digit(text[i])) {
+            if (std::size_t n = ipv4(i); n > 0) {
+                if (text.substr(i, 4) != "127.")
+                    for (std::size_t k = i; k < i + n; ++k)
+                        if (digit(text[k])) out[k] = '0';
+                i += n;
+                continue;
+            }
+        }
+        std::size_t end = i;
+        bool has_digit = false, letter = false;
+        for (; end < text.size() && alnum(text[end]); ++end) {
+            has_digit = has_digit || digit(text[end]);
+            letter = letter || !digit(text[end]);
+        }
+        if (has_digit && letter && end - i >= 10)
+            std::fill(out.begin() + long(i), out.begin() + long(end), 'x');
+        i = end;
+    }
+    return out;
+}
+
+TEST(ReplyCacheMask, SameAsThePlainDefinitionOnRandomText) {
+    std::mt19937 random(20261128);
+    // Pieces that make tokens: digits, dots, letters, '@', separators, a non-ASCII byte.
+    const std::vector<std::string> pieces = {"1", "27", "203", "0", ".", "a",        "Zq",   "x9",
+                                             "@", " ",  "[",   "]", "-", "\xC3\xA9", "127.", "5."};
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        for (std::size_t k = random() % 40; k > 0; --k) text += pieces[random() % pieces.size()];
+        ASSERT_EQ(masked(text), reference_mask(text)) << '"' << text << '"';
+    }
 }
 
 // What the mask hides decides no rule example: each example and its masked form (a reply too:
