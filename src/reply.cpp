@@ -230,6 +230,8 @@ std::array<std::size_t, k_wrappers.size()> find_markers(std::string_view line) {
     at.fill(std::string_view::npos);
     for (char anchor : {':', '\'', '"'}) {
         for_each_byte(line, anchor, [&](std::size_t i) {
+            // (the byte before the anchor rules out most markers without a call)
+            const char before = i > 0 ? ascii_lower(line[i - 1]) : '\0';
             bool missing = false;
             for (std::size_t w = 0; w < n; ++w) {
                 if (at[w] != std::string_view::npos) continue;
@@ -237,7 +239,9 @@ std::array<std::size_t, k_wrappers.size()> find_markers(std::string_view line) {
                 std::size_t offset = k_anchor[w];
                 if (offset == std::string_view::npos || marker[offset] != anchor) continue;
                 missing = true;
-                if (i >= offset && marker_at(line, i - offset, marker)) at[w] = i - offset;
+                if (i >= offset && offset > 0 && marker[offset - 1] == before &&
+                    marker_at(line, i - offset, marker))
+                    at[w] = i - offset;
             }
             return missing;
         });
