@@ -228,9 +228,6 @@ void read_head(BlockReader& reader, std::string& buffer) {
     }
 }
 
-// A few threads that run batches of line work, started once per input: a thread per batch
-// (std::async) cost ~20 % more CPU than one thread, in thread starts and cold per-thread state.
-// Each thread keeps its own cache of classifications over one table of templates.
 // Rendered-text buffers handed between the workers and the reading thread and kept for reuse:
 // a fresh ~512 KiB buffer per batch, made on a worker and freed on the reader, cost a thread
 // arena's heap a shrink and regrowth per batch (10,000 more page faults per million lines).
@@ -264,6 +261,9 @@ struct BatchOutput {
     std::shared_ptr<std::vector<LineDiagnoser::WorkItem>> items;  // to free on the reader
 };
 
+// A few threads that run batches of line work, started once per input: a thread per batch
+// (std::async) cost ~20 % more CPU than one thread, in thread starts and cold per-thread state.
+// Each thread keeps its own cache of classifications over one table of templates.
 class BatchWorkers {
   public:
     using Results = BatchOutput;
