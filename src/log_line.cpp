@@ -187,9 +187,9 @@ bool parse_syslog(string_view line, SyslogLine& out) {
     out.host = line.substr(i, host_end - i);
     i = host_end + 1;
     // The tag runs to the first ':' and holds no space.
-    std::size_t colon = i;
-    while (colon < line.size() && line[colon] != ':' && line[colon] != ' ') ++colon;
-    if (colon >= line.size() || line[colon] != ':' || colon == i) return false;
+    const std::size_t space = line.find(' ', i);
+    const std::size_t colon = line.substr(0, space).find(':', i);
+    if (colon == npos || colon == i) return false;
     string_view tag = line.substr(i, colon - i);
     out.program = tag.substr(0, tag.find('['));
     out.message = strip(line.substr(colon + 1));
@@ -558,9 +558,13 @@ LogLineKind read_exim_body(string_view timestamp, string_view body, Sink& sink) 
 // "2024-01-15 10:23:45[.123][ +0100][ [pid]] " -> length of that prefix, 0 when absent.
 std::size_t exim_timestamp_length(string_view line, std::size_t& stamp_end) {
     if (line.size() < 21) return 0;
+    // "dddd-dd-dd dd:dd:dd": the separators first, a cheap test that rejects the other lines
+    // that start with a digit (ISO syslog stamps, CSV records), then the digits.
     static constexpr string_view k_shape = "dddd-dd-dd dd:dd:dd";
+    if (line[4] != '-' || line[7] != '-' || line[10] != ' ' || line[13] != ':' || line[16] != ':')
+        return 0;
     for (std::size_t i = 0; i < k_shape.size(); ++i) {
-        if (k_shape[i] == 'd' ? !is_digit(line[i]) : line[i] != k_shape[i]) return 0;
+        if (k_shape[i] == 'd' && !is_digit(line[i])) return 0;
     }
     std::size_t i = k_shape.size();
     if (line[i] == '.')
