@@ -181,12 +181,6 @@ TEST(ClassifierStage, UnknownStageIsALoadError) {
     }
 }
 
-}  // namespace
-}  // namespace bouncediag
-
-namespace bouncediag {
-namespace {
-
 // What the line-mode cache relies on: for every rule example of the embedded table, the rule
 // index classify() gives names the rule that won, and evidence() finds the same span.
 TEST(ClassifierEvidence, IsTheSpanClassifyGivesForEveryExample) {
