@@ -250,7 +250,8 @@ std::array<std::size_t, k_wrappers.size()> find_markers(std::string_view line) {
     static constexpr std::string_view k_exim = "smtp error from remote ";
     for (char first : {'s', 'S'}) {
         for_each_byte(line, first, [&](std::size_t i) {
-            if (marker_at(line, i, k_exim)) {
+            if (i + 1 < line.size() && ascii_lower(line[i + 1]) == 'm' &&
+                marker_at(line, i, k_exim)) {
                 for (std::size_t w = 0; w < n; ++w) {
                     std::string_view marker = k_wrappers[w].marker;
                     if (k_anchor[w] == std::string_view::npos && i < at[w] &&

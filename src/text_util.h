@@ -47,14 +47,25 @@ inline bool iends_with(std::string_view s, std::string_view suffix) {
     return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
-// Case-insensitive find of an ASCII needle; npos when absent. Candidates are the places of the
-// needle's first byte in either case, found by memchr (a byte loop cost Exim's wrapper parsing
-// 5 % of a log run).
+// Case-insensitive find of an ASCII needle; npos when absent. Candidates are found by memchr:
+// the places of the needle's first byte that is neither a letter nor a space (the ':' of
+// "reason: ", rarer in replies than any letter), else of its first byte in either case (a byte
+// loop cost Exim's wrapper parsing 5 % of a log run).
 inline std::size_t ifind(std::string_view haystack, std::string_view needle, std::size_t from = 0) {
     constexpr std::size_t npos = std::string_view::npos;
     if (needle.empty()) return from <= haystack.size() ? from : npos;
     if (haystack.size() < needle.size() || from > haystack.size() - needle.size()) return npos;
     const std::size_t last = haystack.size() - needle.size();  // the last possible start
+    for (std::size_t k = 0; k < needle.size(); ++k) {
+        if (is_alpha(needle[k]) || needle[k] == ' ') continue;
+        // Every occurrence has this byte at k: candidates in order, so the first is leftmost.
+        for (std::size_t at = haystack.find(needle[k], from + k); at != npos;
+             at = haystack.find(needle[k], at + 1)) {
+            if (at - k > last) return npos;
+            if (iequals(haystack.substr(at - k, needle.size()), needle)) return at - k;
+        }
+        return npos;
+    }
     const char lower = ascii_lower(needle[0]);
     const char upper = is_alpha(lower) ? char(lower - 'a' + 'A') : lower;
     // The next place of each case of the first byte at or after `at`, npos past `last`.
