@@ -29,11 +29,16 @@ std::string_view view(re2::StringPiece s) {
     return std::string_view(s.data(), s.size());
 }
 
-// The first character of `s` that RE2's \s (space, \t, \n, \f, \r) does not match; '\0'
-// when there is none. Lines that a "^\s*X" pattern needs start with X after these.
+// RE2's \s.
+bool is_re2_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
+}
+
+// The first character of `s` that RE2's \s does not match; '\0' when there is none. Lines that
+// a "^\s*X" pattern needs start with X after these.
 char first_after_re2_space(std::string_view s) {
     for (char c : s)
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\f' && c != '\r') return c;
+        if (!is_re2_space(c)) return c;
     return '\0';
 }
 
@@ -94,11 +99,6 @@ const char* const k_sendmail_summary =
     "^\\s*[245][0-9][0-9][ -](?:[245]\\.[0-9]{1,3}\\.[0-9]{1,3}\\s+)?<?" ADDR
     ">?\\.\\.\\.\\s*(.*)$";
 
-// RE2's \s.
-bool is_re2_space(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r';
-}
-
 // Whether `line` can start the way k_generic_recipient needs: blanks, an optional "-" or "*"
 // bullet and blanks, an optional '<' or '"', then a run of address characters with an '@'
 // after its first one. Most lines fail at once and need no regex.
@@ -128,9 +128,9 @@ bool may_be_generic_recipient(std::string_view line) {
 bool may_be_sendmail_summary(std::string_view line) {
     std::size_t i = 0;
     while (i < line.size() && is_re2_space(line[i])) ++i;
-    auto digit = [&](std::size_t k) { return line[k] >= '0' && line[k] <= '9'; };
     return i + 3 < line.size() && (line[i] == '2' || line[i] == '4' || line[i] == '5') &&
-           digit(i + 1) && digit(i + 2) && (line[i + 3] == ' ' || line[i + 3] == '-');
+           is_digit(line[i + 1]) && is_digit(line[i + 2]) &&
+           (line[i + 3] == ' ' || line[i + 3] == '-');
 }
 
 const FormatSpec k_formats[] = {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 
 namespace bouncediag {
 
@@ -10,16 +9,11 @@ namespace {
 
 // Position just after the line that starts at `pos` (past LF, CRLF or a bare CR).
 std::size_t next_line(std::string_view data, std::size_t pos) {
-    // The line's end: its LF, or a CR before it (memchr rather than a byte loop: every header
-    // line and every mbox line comes through here).
+    // The line's end: its LF, or a CR before it (found by memchr-based finds rather than a
+    // byte loop: every header line and every mbox line comes through here).
     if (pos < data.size()) {
-        const char* begin = data.data() + pos;
-        std::size_t left = data.size() - pos;
-        const void* lf = std::memchr(begin, '\n', left);
-        std::size_t len =
-            lf ? static_cast<std::size_t>(static_cast<const char*>(lf) - begin) : left;
-        const void* cr = std::memchr(begin, '\r', len);
-        pos += cr ? static_cast<std::size_t>(static_cast<const char*>(cr) - begin) : len;
+        const std::size_t lf = std::min(data.find('\n', pos), data.size());
+        pos = std::min(data.substr(0, lf).find('\r', pos), lf);
     }
     if (pos < data.size() && data[pos] == '\r') {
         ++pos;

@@ -132,12 +132,8 @@ bool needs_normalizing(std::string_view raw) {
 std::string normalize_line_endings(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
-    // Next CR and next '>' at or after a position (raw.size() when none), found with memchr.
-    auto next = [&](char c, std::size_t from) {
-        const void* hit = std::memchr(raw.data() + from, c, raw.size() - from);
-        return hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data())
-                   : raw.size();
-    };
+    // Next CR and next '>' at or after a position (raw.size() when none), found by memchr.
+    auto next = [&](char c, std::size_t from) { return std::min(raw.find(c, from), raw.size()); };
     std::size_t i = 0;
     std::size_t cr = raw.empty() ? 0 : next('\r', 0), gt = raw.empty() ? 0 : next('>', 0);
     while (i < raw.size()) {
@@ -367,9 +363,7 @@ std::string decode_quoted_printable(std::string_view in) {
         char c = in[i];
         if (c != '=') {
             // Copy the run up to the next '=' in one go.
-            const void* eq = std::memchr(in.data() + i, '=', in.size() - i);
-            std::size_t stop =
-                eq ? static_cast<std::size_t>(static_cast<const char*>(eq) - in.data()) : in.size();
+            const std::size_t stop = std::min(in.find('=', i), in.size());
             out.append(in.substr(i, stop - i));
             i = stop - 1;
             continue;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstring>
 #include <iterator>
 #include <optional>
 #include <vector>
@@ -203,11 +202,8 @@ bool marker_at(std::string_view line, std::size_t at, std::string_view marker) {
 // Calls `visit(i)` for every position of `c` in `line`, in order, until it returns false.
 template <typename Visit>
 void for_each_byte(std::string_view line, char c, Visit visit) {
-    const char* begin = line.data();
-    const char* end = begin + line.size();
-    for (const char* p = begin; p < end; ++p) {
-        p = static_cast<const char*>(std::memchr(p, c, std::size_t(end - p)));
-        if (p == nullptr || !visit(std::size_t(p - begin))) return;
+    for (std::size_t i = line.find(c); i != std::string_view::npos && visit(i);
+         i = line.find(c, i + 1)) {
     }
 }
 
@@ -318,10 +314,7 @@ void trim_in_place(std::string& s) {
 // "(in reply to RCPT TO command)" (Postfix) at the end of a text: remove it, keep the command.
 void strip_command_trailer(std::string& text, std::string& command) {
     static constexpr std::string_view k_open = "(in reply to ";
-    // (ifind(text, k_open), by the '(' that starts it)
-    std::size_t at = text.find('(');
-    while (at != std::string::npos && !istarts_with(std::string_view(text).substr(at), k_open))
-        at = text.find('(', at + 1);
+    std::size_t at = ifind(text, k_open);
     if (at == std::string::npos) return;
     std::size_t close = text.find(')', at);
     if (close == std::string::npos) return;

@@ -291,13 +291,8 @@ class Diagnoser {
                 m_out.write(m_suppressions.addresses().back() + "\n");
             return;
         }
-        if (m_options.format == "json") {
-            m_out.write_with([&r](std::string& out) {
-                append_json(out, r);
-                out += '\n';
-            });
-        } else if (m_options.format == "tsv") {
-            m_out.write(format_tsv(r, m_plan.fields) + "\n");
+        if (m_options.format == "json" || m_options.format == "tsv") {
+            m_out.write_with([this, &r](std::string& out) { render_row(r, out); });
         } else {
             m_out.write((m_results_written > 0 ? "\n" : "") + format_text(r, m_plan.color));
         }
@@ -312,20 +307,25 @@ class Diagnoser {
         return [this](Result&& r) { emit(std::move(r)); };
     }
 
+    // One JSON line or TSV row for `r`, appended to `out`.
+    void render_row(const Result& r, std::string& out) const {
+        if (m_options.format == "json") {
+            append_json(out, r);
+        } else {
+            out += format_tsv(r, m_plan.fields);
+        }
+        out += '\n';
+    }
+
     // JSON lines and TSV rows need no state between results, so the -j workers of a large log
     // render them (input.h, ResultRenderer); null for the other outputs.
     std::unique_ptr<ResultRenderer> renderer() {
-        const bool json = m_options.format == "json";
-        if (m_command != Command::diagnose || (!json && m_options.format != "tsv")) return {};
+        if (m_command != Command::diagnose ||
+            (m_options.format != "json" && m_options.format != "tsv"))
+            return {};
         auto r = std::make_unique<ResultRenderer>();
-        r->render = [this, json](const Result& result, std::string& out) {
-            if (!selected(result.diagnosis)) return;
-            if (json) {
-                append_json(out, result);
-            } else {
-                out += format_tsv(result, m_plan.fields);
-            }
-            out += '\n';
+        r->render = [this](const Result& result, std::string& out) {
+            if (selected(result.diagnosis)) render_row(result, out);
         };
         r->write = [this](std::string_view text) { m_out.write(text); };
         return r;
