@@ -108,6 +108,21 @@ struct Classifier::Impl {
     mutable std::once_flag first_pattern_made;
     mutable std::vector<std::uint32_t> first_pattern;
 
+    // Per rule, the meaning of its user-unknown words when a filter speaks them after DATA
+    // (classify()), made on first use.
+    std::unique_ptr<std::once_flag[]> filter_meaning_made;
+    std::unique_ptr<std::string[]> filter_meanings;
+
+    std::string_view filter_meaning(std::size_t rule_index) const {
+        std::call_once(filter_meaning_made[rule_index], [&] {
+            filter_meanings[rule_index] =
+                "The server accepted the recipient, then refused the message after DATA with "
+                "user-unknown wording: a filter's verdict, so the address is not proven dead. (" +
+                std::string(table->rules()[rule_index].meaning) + ")";
+        });
+        return filter_meanings[rule_index];
+    }
+
     std::string_view pattern(std::uint32_t id) const {
         return table->rules()[index.pattern_rule[id]].text[index.pattern_item[id]];
     }
@@ -244,6 +259,8 @@ Classifier::Classifier(const RuleTable& table) : m_impl(std::make_unique<Impl>()
     impl.pattern_count = impl.index.pattern_rule.size();
     impl.text_patterns = std::make_unique<LazyPattern[]>(impl.pattern_count);
     impl.host_patterns = std::make_unique<LazyPattern[]>(table.rules().size());
+    impl.filter_meaning_made = std::make_unique<std::once_flag[]>(table.rules().size());
+    impl.filter_meanings = std::make_unique<std::string[]>(table.rules().size());
 }
 
 Classifier::~Classifier() {
@@ -316,28 +333,20 @@ Diagnosis Classifier::classify(const Reply& reply, std::size_t& rule_index) cons
     }
     d.rule = rule;
     rule_index = match->rule;
-    d.reason = std::string(rule->reason);
-    d.cause = std::string(rule->cause);
-    d.action = std::string(rule->action);
-    d.meaning = std::string(rule->meaning);
-    d.fix = std::string(rule->fix);
-    d.provider = std::string(rule->provider);
-    d.blocklist = std::string(rule->blocklist);
+    d.reason = rule->reason;
+    d.cause = rule->cause;
+    d.action = rule->action;
+    d.meaning = rule->meaning;
+    d.fix = rule->fix;
+    d.provider = rule->provider;
+    d.blocklist = rule->blocklist;
     // The reply's own codes say permanent or temporary (docs/rules.md, "Type and action").
-    if (rule->type == "none" || code_type.empty()) {
-        d.type = std::string(rule->type);
-    } else {
-        d.type = std::string(code_type);
-    }
+    d.type = rule->type == "none" || code_type.empty() ? rule->type : code_type;
     if (d.reason == "userunknown" && filter_speaking_after_data(reply, *rule)) {
         d.reason = "filtered";
         d.cause = "policy";
         d.action = "contact-recipient";
-        d.meaning =
-            "The server accepted the recipient, then refused the message after DATA with "
-            "user-unknown wording: a filter's verdict, so the address is not proven "
-            "dead. (" +
-            d.meaning + ")";
+        d.meaning = m_impl->filter_meaning(rule_index);
         d.fix =
             "Do not remove the address on this reply alone; check with the recipient or watch "
             "for a bounce that names the recipient (RCPT TO, status 5.1.1).";

@@ -9,13 +9,14 @@ namespace {
 
 // The diagnosis of a report that is not a failure (RFC 5965 feedback, RFC 3834 auto-reply,
 // a DSN that reports delivery).
-Diagnosis not_a_failure(std::string reason, std::string meaning) {
+// (`meaning` must be static text: the diagnosis keeps a view of it.)
+Diagnosis not_a_failure(std::string_view reason, std::string_view meaning) {
     Diagnosis d;
     d.type = "none";
-    d.reason = std::move(reason);
+    d.reason = reason;
     d.cause = "none";
     d.action = "none";
-    d.meaning = std::move(meaning);
+    d.meaning = meaning;
     return d;
 }
 
@@ -35,6 +36,12 @@ bool is_host_name(std::string_view relay) {
 
 bool is_success_action(std::string_view action) {
     return action == "delivered" || action == "relayed" || action == "expanded";
+}
+
+std::string_view success_meaning(std::string_view action) {
+    if (action == "relayed") return "The report says the message was relayed, not bounced.";
+    if (action == "expanded") return "The report says the message was expanded, not bounced.";
+    return "The report says the message was delivered, not bounced.";
 }
 
 // What a reply's diagnosis takes: classify(reply), directly or through a cache.
@@ -140,8 +147,7 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
                               "An automatic reply (RFC 3834), such as an out-of-office notice; "
                               "the message was delivered.");
         } else if (is_success_action(r.dsn_action)) {
-            result.diagnosis = not_a_failure(
-                "delivered", "The report says the message was " + r.dsn_action + ", not bounced.");
+            result.diagnosis = not_a_failure("delivered", success_meaning(r.dsn_action));
         } else {
             result.diagnosis = classifier.classify(result.reply);
             // RFC 3464 section 2.3.3: "delayed" means the MTA is still trying.

@@ -23,8 +23,8 @@ namespace {
 // A field's value: absent (null), text, number or flag.
 using Value = std::variant<std::monostate, std::string_view, long long, bool>;
 
-Value text(const std::string& s) {
-    return s.empty() ? Value() : Value(std::string_view(s));
+Value text(std::string_view s) {
+    return s.empty() ? Value() : Value(s);
 }
 Value number(std::size_t n) {
     return n == 0 ? Value() : Value(static_cast<long long>(n));

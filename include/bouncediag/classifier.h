@@ -13,15 +13,18 @@
 
 namespace bouncediag {
 
+// What a reply means. The words are views into the rule table (or static text), which must
+// outlive the diagnosis as it must for `rule`: a line-mode run copied the rule's meaning and
+// fix into every result, a few percent of its work.
 struct Diagnosis {
-    std::string type = "unknown";  // hard, soft, none, unknown
-    std::string reason = "undefined";
-    std::string cause = "unknown";
-    std::string action = "none";
-    std::string meaning;
-    std::string fix;
-    std::string provider;
-    std::string blocklist;
+    std::string_view type = "unknown";  // hard, soft, none, unknown
+    std::string_view reason = "undefined";
+    std::string_view cause = "unknown";
+    std::string_view action = "none";
+    std::string_view meaning;
+    std::string_view fix;
+    std::string_view provider;
+    std::string_view blocklist;
     const Rule* rule = nullptr;  // the rule that decided, null when none matched
     std::string matched_text;    // the text span the rule's pattern matched, if any
 

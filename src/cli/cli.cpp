@@ -280,9 +280,7 @@ class Diagnoser {
         const Diagnosis& d = r.diagnosis;
         if (!selected(d)) return;
         if (m_command == Command::summary) {
-            m_summary.add(SummaryItem{d.type, d.cause, d.reason, d.action, d.provider, r.recipient,
-                                      d.blocklist,
-                                      d.rule ? std::string(d.rule->id) : std::string()});
+            m_summary.add(summary_item(r));
             return;
         }
         if (m_command == Command::suppress) {
@@ -299,7 +297,7 @@ class Diagnoser {
         ++m_results_written;
     }
 
-    static bool passes(const std::vector<std::string>& allowed, const std::string& value) {
+    static bool passes(const std::vector<std::string>& allowed, std::string_view value) {
         return allowed.empty() || std::find(allowed.begin(), allowed.end(), value) != allowed.end();
     }
 
