@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <mutex>
+#include <unordered_map>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -83,7 +84,7 @@ void fill(std::string& out, std::size_t from, std::size_t to, char c) {
 // Two independent 64-bit hashes of `s`, 8 bytes at a time: the table keeps this fingerprint
 // rather than the key (~250 bytes), so that it stays small; two different keys share one with
 // a probability of about 2^-128.
-ReplyCache::Fingerprint fingerprint(std::string_view s) {
+Fingerprint fingerprint(std::string_view s) {
     std::uint64_t a = 0x9E3779B97F4A7C15ull ^ s.size();
     std::uint64_t b = 0xC2B2AE3D27D4EB4Full + s.size();
     auto mix = [](std::uint64_t h, std::uint64_t v, std::uint64_t k, int shift) {
@@ -133,12 +134,12 @@ class ReplyCache::Templates {
     Known look_up(const Fingerprint& key) {
         std::lock_guard lock(m_mutex);
         Known known;
-        auto it = m_entries.find(key);
-        if (it == m_entries.end()) return known;
+        const Entry* entry = m_entries.find(key);
+        if (entry == nullptr) return known;
         known.found = true;
-        known.varies = it->second.varies;
-        known.checks = it->second.checks;
-        if (!known.varies) known.outcome = m_outcomes[it->second.outcome];
+        known.varies = entry->varies;
+        known.checks = entry->checks;
+        if (!known.varies) known.outcome = m_outcomes[entry->outcome];
         return known;
     }
 
@@ -151,18 +152,18 @@ class ReplyCache::Templates {
             m_outcomes.clear();
             m_outcome_index.clear();
         }
-        if (m_entries.count(key) != 0) return;  // (another thread was first)
-        Entry entry;
+        bool added = false;
+        Entry& entry = m_entries.emplace(key, added);
+        if (!added) return;  // (another thread was first)
         entry.outcome = remember(context, d, rule_index);
-        m_entries.emplace(key, entry);
     }
 
     // One more use classified afresh; `varied` when its outcome was not the table's.
     void checked(const Fingerprint& key, bool varied, std::size_t& varied_count) {
         std::lock_guard lock(m_mutex);
-        auto it = m_entries.find(key);
-        if (it == m_entries.end()) return;
-        Entry& entry = it->second;
+        Entry* found = m_entries.find(key);
+        if (found == nullptr) return;
+        Entry& entry = *found;
         if (entry.checks < k_checks) ++entry.checks;
         if (varied && !entry.varies) {
             entry.varies = true;
@@ -192,7 +193,7 @@ class ReplyCache::Templates {
 
     std::mutex m_mutex;
     std::atomic<std::uint64_t> m_varied_epoch{0};
-    std::unordered_map<Fingerprint, Entry, FingerprintHash> m_entries;  // by masked key
+    FingerprintMap<Entry> m_entries;  // by masked key
     // (shared with the threads' settled maps: the copy for a hit is made outside the lock)
     std::vector<std::shared_ptr<const Outcome>> m_outcomes;
     std::unordered_map<std::string, std::uint32_t> m_outcome_index;
@@ -284,8 +285,8 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
             m_settled_epoch = epoch;
         }
     }
-    if (auto settled = m_settled.find(key); settled != m_settled.end()) {
-        outcome = settled->second;
+    if (const std::shared_ptr<const Outcome>* settled = m_settled.find(key)) {
+        outcome = *settled;
     } else {
         Templates::Known known = m_templates->look_up(key);
         if (!known.found) {
@@ -303,7 +304,8 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
         checks = known.checks;
         if (m_shared && checks >= k_checks) {
             if (m_settled.size() >= k_max_entries) m_settled.clear();
-            m_settled.emplace(key, outcome);
+            bool added = false;
+            m_settled.emplace(key, added) = outcome;
         }
     }
     // What the cache says.

@@ -8,11 +8,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "bouncediag/classifier.h"
 #include "bouncediag/reply.h"
+#include "fingerprint_map.h"
 
 namespace bouncediag {
 
@@ -57,14 +57,6 @@ class ReplyCache {
     // Templates whose outcome varied with their masked tokens (never served from the cache).
     std::size_t varied() const { return m_varied; }
 
-    struct Fingerprint {
-        std::uint64_t a = 0, b = 0;
-        bool operator==(const Fingerprint&) const = default;
-    };
-    struct FingerprintHash {
-        std::size_t operator()(const Fingerprint& f) const { return std::size_t(f.a); }
-    };
-
   private:
     // What the table keeps for a template: the diagnosis without its evidence (matched_text)
     // and the index of the rule that decided (to find the evidence again).
@@ -80,7 +72,7 @@ class ReplyCache {
     bool m_shared = false;
     // With a shared table: the templates this thread found settled there (checked and never
     // varied: their outcome no longer changes), read without the table's lock.
-    std::unordered_map<Fingerprint, std::shared_ptr<const Outcome>, FingerprintHash> m_settled;
+    FingerprintMap<std::shared_ptr<const Outcome>> m_settled;
     std::uint64_t m_settled_epoch = 0;  // the table's varied_epoch() m_settled is good for
     std::size_t m_hits = 0;
     std::size_t m_misses = 0;
