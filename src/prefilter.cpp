@@ -4,6 +4,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <unordered_map>
 
@@ -150,6 +151,13 @@ std::size_t AtomLookup::bucket_of(const char* three_bytes) {
 }
 
 std::uint64_t AtomLookup::load_head(std::string_view text, std::size_t pos) {
+    if constexpr (std::endian::native == std::endian::little) {
+        if (text.size() - pos >= 8) {  // (most positions: one load)
+            std::uint64_t head;
+            std::memcpy(&head, text.data() + pos, 8);
+            return head;
+        }
+    }
     unsigned char bytes[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     std::memcpy(bytes, text.data() + pos, std::min<std::size_t>(8, text.size() - pos));
     std::uint64_t head = 0;
