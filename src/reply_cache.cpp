@@ -285,7 +285,11 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
     mask(reply.text, m_key);
 
     const Fingerprint key = fingerprint(m_key);
-    std::shared_ptr<const Outcome> outcome;
+    // A settled template's outcome is read through this thread's map without touching its
+    // reference count: the threads of -j 2 serving the same templates made those counts'
+    // cache lines bounce between their cores at every reply.
+    const Outcome* outcome = nullptr;
+    std::shared_ptr<const Outcome> held;  // an outcome from the shared table
     std::uint8_t checks = k_checks;
     if (m_shared) {
         if (const std::uint64_t epoch = m_templates->varied_epoch(); epoch != m_settled_epoch) {
@@ -294,7 +298,7 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
         }
     }
     if (const std::shared_ptr<const Outcome>* settled = m_settled.find(key)) {
-        outcome = *settled;
+        outcome = settled->get();
     } else {
         Templates::Known known = m_templates->look_up(key);
         if (!known.found) {
@@ -308,12 +312,13 @@ Diagnosis ReplyCache::classify(const Reply& reply) {
             ++m_misses;
             return m_classifier.classify(reply);
         }
-        outcome = std::move(known.outcome);
+        held = std::move(known.outcome);
+        outcome = held.get();
         checks = known.checks;
         if (m_shared && checks >= k_checks) {
             if (m_settled.size() >= k_max_entries) m_settled.clear();
             bool added = false;
-            m_settled.emplace(key, added) = outcome;
+            m_settled.emplace(key, added) = held;
         }
     }
     // What the cache says.
