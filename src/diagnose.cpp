@@ -54,7 +54,7 @@ Result diagnose_reply_with(std::string_view text, Classify&& classify) {
     return result;
 }
 
-// `Event` is a LogEvent, taken (moved from) when it is an rvalue.
+// `Event` is a LogEvent, taken (moved from) when it is an rvalue, or a LogEventView.
 template <typename Event, typename Classify>
 Result diagnose_log_event_with(Event&& event, Classify&& classify) {
     Result result;
@@ -99,6 +99,10 @@ Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
 }
 
 Result diagnose_log_event(const LogEvent& event, ReplyCache& cache) {
+    return diagnose_log_event_with(event, [&](const Reply& r) { return cache.classify(r); });
+}
+
+Result diagnose_log_event(const LogEventView& event, ReplyCache& cache) {
     return diagnose_log_event_with(event, [&](const Reply& r) { return cache.classify(r); });
 }
 

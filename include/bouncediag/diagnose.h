@@ -50,6 +50,7 @@ class ReplyCache;  // (src/reply_cache.h)
 // Line mode: the same through a thread's cache of classifications, taking `event`'s strings.
 Result diagnose_log_event(LogEvent&& event, ReplyCache& cache);
 Result diagnose_log_event(const LogEvent& event, ReplyCache& cache);
+Result diagnose_log_event(const LogEventView& event, ReplyCache& cache);
 Result diagnose_reply(std::string_view text, ReplyCache& cache);
 
 // Every recipient of a bounce email, in order; empty when the email is not a bounce.

@@ -103,15 +103,24 @@ class LineDiagnoser {
     bool collect(std::string_view line, std::size_t number, std::vector<WorkItem>& items);
     // Appends the work of a multi-line reply still held at the end of the input.
     void collect_finish(std::vector<WorkItem>& items);
-    // The result of one item (whose strings it takes, unless `take` is false); `is_bounce` is
-    // false when its line is no bounce after all (the result is then to be dropped). `cache` is
-    // the calling thread's own. (A Result is returned, not an optional: moving one into an
-    // optional cost line mode ~5 % of its instructions.)
-    Result run(WorkItem& item, ReplyCache& cache, bool& is_bounce, bool take = true) const;
+    // The result of one item (whose strings it takes); `is_bounce` is false when its line is no
+    // bounce after all (the result is then to be dropped). `cache` is the calling thread's own.
+    // (A Result is returned, not an optional: moving one into an optional cost line mode ~5 %
+    // of its instructions.)
+    Result run(WorkItem& item, ReplyCache& cache, bool& is_bounce) const;
+    // The same for a work item seen through views (whose strings live elsewhere).
+    struct WorkView {
+        std::optional<LogEventView> event;
+        std::string_view reply;
+        std::size_t number = 0;
+    };
+    Result run(const WorkView& item, ReplyCache& cache, bool& is_bounce) const;
 
   private:
     // Runs m_items in order, handing each result to `sink`; returns how many it handed on.
     std::size_t run_items(const ResultSink& sink);
+    // What run() gives `result` of the item of line `number`; sets `is_bounce`.
+    Result finish(Result&& result, bool is_event, std::size_t number, bool& is_bounce) const;
 
     const Classifier& m_classifier;
     std::string m_name;

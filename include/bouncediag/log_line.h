@@ -28,6 +28,11 @@ struct LogEvent {
                                   // (feedback-loop report: no SMTP reply, reply holds its type)
 };
 
+// A LogEvent seen through views (line mode packs the events of a batch into one buffer).
+struct LogEventView {
+    std::string_view format, recipient, reply, status, queue_id, timestamp, relay, kind;
+};
+
 // What a line is, as far as log reading can tell.
 enum class LogLineKind {
     other,       // no known log format: the caller may read it as a plain reply
