@@ -252,12 +252,15 @@ class TextBuffers {
         return buffer;
     }
     void give_back(std::string&& buffer) {
+        // (a batch's text is ~512 KiB; one that held a huge line is not kept)
+        if (buffer.capacity() > k_kept_capacity) return;
         buffer.clear();
         std::lock_guard lock(m_mutex);
         m_spare.push_back(std::move(buffer));
     }
 
   private:
+    static constexpr std::size_t k_kept_capacity = std::size_t(4) << 20;
     std::mutex m_mutex;
     std::vector<std::string> m_spare;
 };
@@ -312,8 +315,9 @@ class PackedItems {
         return work;
     }
 
-    // Empties the batch, keeping its memory.
+    // Empties the batch, keeping its memory (unless a huge line grew it).
     void clear() {
+        if (m_text.capacity() > k_kept_capacity) m_text = std::string();
         m_text.clear();
         m_items.clear();
     }
@@ -326,6 +330,8 @@ class PackedItems {
         bool is_event = false;
     };
 
+    // (a batch's strings take ~200 KiB)
+    static constexpr std::size_t k_kept_capacity = std::size_t(4) << 20;
     std::string m_text;
     std::vector<Packed> m_items;
 };

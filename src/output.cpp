@@ -399,6 +399,8 @@ void json_fields(const Result& r, To& to) {
 // result was ~35 % of the time of a log run. The keys are those of fields(), in its order
 // (tests/output_test.cpp checks), written without a std::function and a variant per field into
 // a per-thread buffer large enough for the worst case, then appended at once.
+constexpr std::size_t k_kept_json_buffer = std::size_t(1) << 20;
+
 void append_json(std::string& out, const Result& r) {
     JsonBound bound;
     json_fields(r, bound);
@@ -406,13 +408,19 @@ void append_json(std::string& out, const Result& r) {
     thread_local std::size_t capacity = 0;
     if (capacity < bound.bytes) {
         capacity = std::max(bound.bytes, std::size_t(1) << 14);
-        buffer = std::make_unique<char[]>(capacity);
+        // (not zero-filled: the bound is six times the text, and zeroing a 100 MB reply's
+        // 600 MB made all of it resident)
+        buffer = std::make_unique_for_overwrite<char[]>(capacity);
     }
     RawOut raw{buffer.get()};
     JsonObject o(raw);
     json_fields(r, o);
     o.close();
     out.append(buffer.get(), std::size_t(raw.p - buffer.get()));
+    if (capacity > k_kept_json_buffer) {  // (a huge result's buffer is not kept)
+        buffer.reset();
+        capacity = 0;
+    }
 }
 
 std::string format_json(const Result& result) {

@@ -20,6 +20,8 @@ namespace {
 // otherwise grow it without bound; ~60 bytes a template, 4 MiB at most). The benchmark log has
 // ~19,000 templates: a limit of 16,384 made it learn 9,000 of them twice.
 constexpr std::size_t k_max_entries = 1 << 16;
+// Longer texts are classified directly, never cached.
+constexpr std::size_t k_max_template_length = 1 << 16;
 // Uses of a new template classified afresh and compared before the cache answers for it.
 constexpr std::uint8_t k_checks = 2;
 
@@ -271,6 +273,12 @@ void ReplyCache::mask(std::string_view text, std::string& out) {
 }
 
 Diagnosis ReplyCache::classify(const Reply& reply) {
+    // A text this long is no template a log repeats: masking and hashing it would only cost
+    // another copy of it (a 100 MB line).
+    if (reply.text.size() > k_max_template_length) {
+        ++m_misses;
+        return m_classifier.classify(reply);
+    }
     // The context: all the classifier reads besides the text.
     m_key.clear();
     m_key += std::to_string(reply.basic_code);

@@ -220,6 +220,19 @@ TEST(ReplyCache, AnswersAsTheClassifierDoes) {
     EXPECT_GT(cache.hits(), cache.misses());
 }
 
+// A text far longer than any template (a hostile 100 MB line) is classified directly: the
+// classifier's answer, and never served from the cache.
+TEST(ReplyCache, LongTextsAreClassifiedDirectly) {
+    const Classifier& classifier = embedded_classifier();
+    ReplyCache cache(classifier);
+    Reply reply =
+        parse_reply("550 5.1.1 <a@example.org>: User unknown " + std::string(100000, 'y'));
+    for (int round = 0; round < 4; ++round)
+        ASSERT_TRUE(same(classifier.classify(reply), cache.classify(reply)));
+    EXPECT_EQ(cache.hits(), 0u);
+    EXPECT_EQ(cache.misses(), 4u);
+}
+
 // The mask hides nothing these rules read: checked on every use, no template's outcome varies.
 TEST(ReplyCache, MaskedTokensDoNotChangeTheOutcome) {
     const Classifier& classifier = embedded_classifier();
