@@ -395,12 +395,13 @@ void json_fields(const Result& r, To& to) {
 
 }  // namespace
 
+// append_json's buffer is kept for the next result up to this size.
+constexpr std::size_t k_kept_json_buffer = std::size_t(1) << 20;
+
 // Written by hand rather than through nlohmann::json: building and dumping a JSON object per
 // result was ~35 % of the time of a log run. The keys are those of fields(), in its order
 // (tests/output_test.cpp checks), written without a std::function and a variant per field into
 // a per-thread buffer large enough for the worst case, then appended at once.
-constexpr std::size_t k_kept_json_buffer = std::size_t(1) << 20;
-
 void append_json(std::string& out, const Result& r) {
     JsonBound bound;
     json_fields(r, bound);
