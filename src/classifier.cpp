@@ -328,7 +328,7 @@ Diagnosis Classifier::classify(const Reply& reply, std::size_t& rule_index) cons
     std::optional<Impl::Match> match = m_impl->best_match(reply, false);
     const Rule* rule = match ? &m_impl->table->rules()[match->rule] : nullptr;
     if (rule == nullptr) {
-        if (!code_type.empty()) d.type = std::string(code_type);
+        if (!code_type.empty()) d.type = code_type;
         return d;
     }
     d.rule = rule;

@@ -57,6 +57,17 @@ TEST_F(ClassifierTest, UnknownTextHasNoRule) {
     EXPECT_EQ(d.reason, "undefined");
 }
 
+// A reply no rule explains still has the type its code says, and the diagnosis keeps it after
+// the call (its words are views: this one once pointed into classify()'s own stack frame).
+TEST_F(ClassifierTest, UnexplainedReplyKeepsTheTypeOfItsCode) {
+    Diagnosis d = classify("250 2.0.0 Ok: queued");
+    ASSERT_FALSE(d.matched());
+    for (const char* other : {"550 5.1.1 User unknown", "421 4.7.0 Try again later"})
+        EXPECT_TRUE(classify(other).matched());  // (calls that reuse the stack)
+    EXPECT_EQ(d.type, "none");
+    EXPECT_EQ(d.reason, "undefined");
+}
+
 TEST_F(ClassifierTest, BlocklistAndProviderComeFromTheRule) {
     Diagnosis d = classify(
         "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org");
