@@ -13,9 +13,10 @@
 
 namespace bouncediag {
 
-// What a reply means. The words are views into the rule table (or static text), which must
-// outlive the diagnosis as it must for `rule`: a line-mode run copied the rule's meaning and
-// fix into every result, a few percent of its work.
+// What a reply means. The words are views into the rule table, the classifier (a composed
+// meaning) or static text: the table and the classifier must outlive the diagnosis, as the
+// table must for `rule`. (A line-mode run copied the rule's meaning and fix into every result,
+// a few percent of its work.)
 struct Diagnosis {
     std::string_view type = "unknown";  // hard, soft, none, unknown
     std::string_view reason = "undefined";
