@@ -100,17 +100,17 @@ void LineDiagnoser::collect_finish(std::vector<WorkItem>& items) {
 Result LineDiagnoser::run(WorkItem& item, ReplyCache& cache, bool& is_bounce) const {
     Result result = item.event ? diagnose_log_event(std::move(*item.event), cache)
                                : diagnose_reply(item.reply, cache);
-    return finish(std::move(result), item.event.has_value(), item.number, is_bounce);
+    return completed(std::move(result), item.event.has_value(), item.number, is_bounce);
 }
 
 Result LineDiagnoser::run(const WorkView& item, ReplyCache& cache, bool& is_bounce) const {
     Result result =
         item.event ? diagnose_log_event(*item.event, cache) : diagnose_reply(item.reply, cache);
-    return finish(std::move(result), item.event.has_value(), item.number, is_bounce);
+    return completed(std::move(result), item.event.has_value(), item.number, is_bounce);
 }
 
-Result LineDiagnoser::finish(Result&& result, bool is_event, std::size_t number,
-                             bool& is_bounce) const {
+Result LineDiagnoser::completed(Result&& result, bool is_event, std::size_t number,
+                                bool& is_bounce) const {
     // Ordinary text (a note, a log line of an unknown kind without a reply) is no bounce.
     is_bounce = is_event || m_force_reply || result.reply.has_code() || result.diagnosed();
     result.input = m_name;

@@ -120,7 +120,7 @@ class LineDiagnoser {
     // Runs m_items in order, handing each result to `sink`; returns how many it handed on.
     std::size_t run_items(const ResultSink& sink);
     // What run() gives `result` of the item of line `number`; sets `is_bounce`.
-    Result finish(Result&& result, bool is_event, std::size_t number, bool& is_bounce) const;
+    Result completed(Result&& result, bool is_event, std::size_t number, bool& is_bounce) const;
 
     const Classifier& m_classifier;
     std::string m_name;
