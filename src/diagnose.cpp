@@ -98,10 +98,6 @@ Result diagnose_log_event(const LogEvent& event, const Classifier& classifier) {
     return diagnose_log_event_with(event, [&](const Reply& r) { return classifier.classify(r); });
 }
 
-Result diagnose_log_event(const LogEvent& event, ReplyCache& cache) {
-    return diagnose_log_event_with(event, [&](const Reply& r) { return cache.classify(r); });
-}
-
 Result diagnose_log_event(const LogEventView& event, ReplyCache& cache) {
     return diagnose_log_event_with(event, [&](const Reply& r) { return cache.classify(r); });
 }

@@ -47,9 +47,9 @@ Result diagnose_reply(std::string_view text, const Classifier& classifier);
 Result diagnose_log_event(const LogEvent& event, const Classifier& classifier);
 
 class ReplyCache;  // (src/reply_cache.h)
-// Line mode: the same through a thread's cache of classifications, taking `event`'s strings.
+// Line mode: the same through a thread's cache of classifications (an event passed as an
+// rvalue gives up its strings; one seen through views is copied from).
 Result diagnose_log_event(LogEvent&& event, ReplyCache& cache);
-Result diagnose_log_event(const LogEvent& event, ReplyCache& cache);
 Result diagnose_log_event(const LogEventView& event, ReplyCache& cache);
 Result diagnose_reply(std::string_view text, ReplyCache& cache);
 
