@@ -433,8 +433,12 @@ class Diagnoser {
         if (m_options.jobs <= 1 || files.size() < 2) {
             for (const std::string& f : files) stream_file(f, mode);
         } else {
+            // Chunks of up to 16 files, but at least 16 chunks per thread so that an uneven
+            // mix of sizes still spreads.
+            const std::size_t jobs = m_options.jobs;
+            const std::size_t chunk = std::clamp<std::size_t>(files.size() / (16 * jobs), 1, 16);
             ordered_parallel<FileOutcome>(
-                files.size(), m_options.jobs, 4 * std::size_t(m_options.jobs),
+                files.size(), m_options.jobs, std::max<std::size_t>(4, 2 * chunk) * jobs, chunk,
                 [&](std::size_t i) { return diagnose_one_file(files[i], mode); },
                 [&](std::size_t i, FileOutcome&& outcome) {
                     write_file_outcome(files[i], std::move(outcome));
