@@ -19,6 +19,13 @@ std::string without_capturing_groups(std::string_view pattern) {
             i = end - 1;
         } else if (c == '\\' && i + 1 < pattern.size()) {
             out += pattern[++i];
+        } else if (in_class && c == '[' && i + 1 < pattern.size() && pattern[i + 1] == ':') {
+            // A named class inside a class ("[[:alpha:](]"): its ']' does not end the class.
+            std::size_t end = pattern.find(":]", i + 2);
+            if (end != std::string_view::npos) {
+                out.append(pattern.substr(i + 1, end + 1 - i));
+                i = end + 1;
+            }
         } else if (in_class) {
             in_class = c != ']';
         } else if (c == '[') {

@@ -27,6 +27,8 @@ TEST(ColdPattern, GroupsBecomeNonCapturingAndNothingElseChanges) {
     EXPECT_EQ(without_capturing_groups(R"(\Q(a)\E(b))"), R"(\Q(a)\E(?:b))");
     EXPECT_EQ(without_capturing_groups(R"(\Q(a))"), R"(\Q(a))");
     EXPECT_EQ(without_capturing_groups("x("), "x(?:");
+    EXPECT_EQ(without_capturing_groups("[[:alpha:](](y)"), "[[:alpha:](](?:y)");
+    EXPECT_EQ(without_capturing_groups("[[:x](y)"), "[[:x](?:y)");
 }
 
 TEST(ColdPattern, NamedGroupsHaveNoColdForm) {
@@ -88,6 +90,7 @@ TEST(ColdPattern, AnchorsAndWordBoundariesKeepTheirMeaning) {
     expect_same_spans(R"(\bspam\b)", {"antispam spam", "spammer", "a spam."});
     expect_same_spans("(a|ab)(c|bcd)", {"abcd", "xxabcd", "ac"});
     expect_same_spans("x*", {"", "abc", "xx"});
+    expect_same_spans("[[:digit:](]+x", {"a(1x", "12(x", "x"});
 }
 
 }  // namespace
