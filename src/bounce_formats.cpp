@@ -213,10 +213,11 @@ bool is_header_continuation(std::string_view line) {
     return !line.empty() && (line.front() == ' ' || line.front() == '\t');
 }
 
-// Lines carrying an SMTP reply code: basic (RFC 5321) or enhanced (RFC 3463).
+// Lines carrying an SMTP reply code: basic (RFC 5321) or enhanced (RFC 3463). A '#' before a
+// word may open the reply (Exchange: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##").
 const RE2& code_re() {
     static const RE2 re(
-        "(?:^|[^0-9A-Za-z.#/=-])([45][0-9][0-9](?:[ "
+        "(?:^|[^0-9A-Za-z.#/=-]|(?:^|[\\s'\"])#)([45][0-9][0-9](?:[ "
         ",:-]|$)|#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
     return re;
 }
@@ -224,8 +225,33 @@ const RE2& code_re() {
 // A basic reply code alone: the line that carries one is the reply itself, while an enhanced
 // code alone is often a reference in explanatory text ("see DSN 5.1.10").
 const RE2& basic_code_re() {
-    static const RE2 re("(?:^|[^0-9A-Za-z.#/=-])([45][0-9][0-9](?:[ ,:-]|$))");
+    static const RE2 re("(?:^|[^0-9A-Za-z.#/=-]|(?:^|[\\s'\"])#)([45][0-9][0-9](?:[ ,:-]|$))");
     return re;
+}
+
+// The reply of a line ends where the text that encloses it closes: a quote that opened before
+// it (Exchange: "Remote Server returned '550 5.1.1 ...'"), Exchange's "#550 ... ##", a
+// parenthesis left open before it (Sendmail: "(reason: 550 5.1.1 <a@b>... User unknown)").
+// `before` is the line up to the reply, `reply` the rest of the line.
+void strip_enclosing(std::string_view before, std::string& reply) {
+    auto drop_suffix = [&](std::size_t n) {
+        reply.resize(reply.size() - n);
+        while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
+    };
+    while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
+    if (before.empty() || reply.empty()) return;
+    const char open = before.back();
+    if ((open == '\'' || open == '"') && reply.size() > 1 && reply.back() == open) {
+        drop_suffix(1);
+    } else if (open == '#' && reply.ends_with("##")) {
+        drop_suffix(2);
+    } else if (reply.back() == ')' &&
+               std::count(before.begin(), before.end(), '(') >
+                   std::count(before.begin(), before.end(), ')') &&
+               std::count(reply.begin(), reply.end(), ')') >
+                   std::count(reply.begin(), reply.end(), '(')) {
+        drop_suffix(1);
+    }
 }
 
 // Whether `s` holds a '4' or a '5', which every code of code_re and basic_code_re starts with:
@@ -318,6 +344,8 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             ++end;
         }
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
+        strip_enclosing(lines[i].substr(0, static_cast<std::size_t>(m.data() - lines[i].data())),
+                        first);
         // qmail ends its sentence with the code: "Sorry, no mailbox here by that name.
         // (#5.1.1)". A code that closes its line, or its sentence in qmail's "(#...)" form,
         // keeps the whole line as the reply.

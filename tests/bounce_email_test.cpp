@@ -234,6 +234,31 @@ TEST(BounceEmail, ExchangeStyleTextWithBase64AndCharset) {
               std::string::npos);
 }
 
+TEST(BounceEmail, ExchangeNdrInFrenchWithoutADsnPart) {
+    // "#550 5.1.1 ... ##": the '#' opens the reply and "##" closes it.
+    std::string email = read_data("exchange-fr-no-dsn.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "paul.durand@client.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+}
+
+TEST(BounceEmail, ExchangeNdrQuotingTheRemoteReplies) {
+    // Each recipient is named twice (the user's list, the administrators' list); the quote
+    // around "Remote Server returned '...'" is no part of the reply. CRLF line ends.
+    std::string email = read_data("exchange2016-two-recipients-crlf.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "mike.jones@partner.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <mike.jones@partner.example>: Recipient address rejected: User unknown "
+              "in virtual mailbox table");
+    EXPECT_EQ(e.recipients[1].recipient, "nina.smith@partner.example");
+    EXPECT_EQ(e.recipients[1].diagnostic, "552 5.2.2 <nina.smith@partner.example>: Mailbox full");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
@@ -343,7 +368,7 @@ TEST(BounceEmail, BounceForwardedInlineWithQuoting) {
     BounceEmail e = read_bounce_email(email);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "quinn@example.com");
-    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 User unknown)");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 User unknown");
 }
 
 TEST(BounceEmail, UndeclaredIso2022JpAndNearbyText) {

@@ -127,7 +127,12 @@ INSTANTIATE_TEST_SUITE_P(
         ReplyCase{"550: : User unknown", 550, "", ": User unknown"},
         ReplyCase{"550: User unknown", 550, "", "User unknown"},
         // A Diagnostic-Code of type X-Unix: an exit status is not a reply code.
-        ReplyCase{"X-Unix; 255", 0, "", "X-Unix; 255"}));
+        ReplyCase{"X-Unix; 255", 0, "", "X-Unix; 255"},
+        // Exchange encloses its reply in "#" and "##"; a '#' glued to a word is no opening.
+        ReplyCase{"#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", 550, "5.1.1",
+                  "RESOLVER.ADR.RecipNotFound; not found"},
+        ReplyCase{"see DOC-1369#550 5.1.1 for details", 0, "5.1.1",
+                  "see DOC-1369#550 for details"}));
 
 // Garbage never yields a code and never throws.
 INSTANTIATE_TEST_SUITE_P(
