@@ -259,6 +259,40 @@ TEST(BounceEmail, ExchangeNdrQuotingTheRemoteReplies) {
     EXPECT_EQ(e.recipients[1].diagnostic, "552 5.2.2 <nina.smith@partner.example>: Mailbox full");
 }
 
+TEST(BounceEmail, Exchange2003QuotesAnAddressTypedInFull) {
+    // "'a@b' on DATE"; a recipient named by display name only ("Tina Lee on ...") has no
+    // address to report.
+    std::string email = read_data("exchange2003-quoted-address.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "sam@old.example.com");
+    EXPECT_NE(e.recipients[0].diagnostic.find("5.1.1"), std::string::npos);
+}
+
+TEST(BounceEmail, MdaemonSessionTranscript) {
+    // Timestamped "--> RCPT To:<a@b>" / "<-- 550 ..." lines, closed by "--- End Transcript ---".
+    std::string email = read_data("mdaemon-transcript.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "nora@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <nora@remote.example>: Recipient address rejected: User unknown in "
+              "local recipient table");
+}
+
+TEST(BounceEmail, CommuniGateProFailedToDeliver) {
+    // "Failed to deliver to '<a@b>'", then the module's report and the host's reply.
+    std::string email = read_data("communigate-pro.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "peter@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <peter@remote.example>: Recipient address rejected: User unknown");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
