@@ -555,6 +555,16 @@ class Reader {
             r.address = b.address;
             std::string without_give_up;
             std::vector<std::string_view> reason_lines = drop_give_up(b.lines, without_give_up);
+            // A reason in parentheses after the address, without a reply code ("a@b (user not
+            // found)", GroupWise) ends with its paragraph: what follows is the report's advice.
+            std::string_view own =
+                reason_lines.empty() ? std::string_view() : trim(reason_lines[0]);
+            if (own.size() > 2 && own.front() == '(' && own.back() == ')' &&
+                std::none_of(reason_lines.begin(), reason_lines.end(), carries_code)) {
+                auto blank = std::find_if(reason_lines.begin(), reason_lines.end(),
+                                          [](std::string_view l) { return trim(l).empty(); });
+                reason_lines.erase(blank, reason_lines.end());
+            }
             r.diagnostic = diagnostic_of(reason_lines);
             if (r.diagnostic.empty() || !carries_code(r.diagnostic)) {
                 // The reason is sometimes stated once, before the list of addresses.

@@ -293,6 +293,18 @@ TEST(BounceEmail, CommuniGateProFailedToDeliver) {
               "550 5.1.1 <peter@remote.example>: Recipient address rejected: User unknown");
 }
 
+TEST(BounceEmail, GroupWiseReasonInParentheses) {
+    // "a@b (reason)": the paragraph of advice after the list is no part of the last reason.
+    std::string email = read_data("groupwise.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "erik@gw.example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic, "(user not found)");
+    EXPECT_EQ(e.recipients[1].recipient, "fred@gw.example.com");
+    EXPECT_EQ(e.recipients[1].diagnostic, "(Mailbox Full)");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
