@@ -357,6 +357,12 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
         }
 
+        // A message disposition notification (RFC 8098: a read receipt, "deleted without
+        // being read") says what a reader did with a delivered message: no delivery failed. Its
+        // "Final-Recipient:" field must not be read as a DSN's.
+        if (msg.content_type.report_type == "disposition-notification" && dsn_parts.empty())
+            return result;
+
         // JSON event notifications sent as mail (Amazon SES via SNS).
         if (std::vector<detail::JsonRecipient> json; detail::read_json_notification(text, json)) {
             for (detail::JsonRecipient& j : json) {

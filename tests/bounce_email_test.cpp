@@ -305,6 +305,13 @@ TEST(BounceEmail, GroupWiseReasonInParentheses) {
     EXPECT_EQ(e.recipients[1].diagnostic, "(Mailbox Full)");
 }
 
+TEST(BounceEmail, ReadReceiptIsNoBounce) {
+    // RFC 8098: its "Final-Recipient:" is the reader, whose mail was delivered.
+    std::string email = read_data("mdn-read-receipt.eml");
+    ASSERT_FALSE(email.empty());
+    EXPECT_TRUE(read_bounce_email(email).recipients.empty());
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
