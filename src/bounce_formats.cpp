@@ -347,6 +347,23 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
                 break;
             ++end;
         }
+        // A paragraph of codes alone ("Status code: 550 5.1.1", Office 365) sums up a reply
+        // that a later line of the block quotes with its words: that line is the reply.
+        static const RE2 k_codes_only("^\\s*(?:#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3})?[\\s).:;-]*$");
+        auto has_words_after_code = [](std::string_view l) {
+            re2::StringPiece c;
+            return may_carry_code(l) && RE2::PartialMatch(piece(l), basic_code_re(), &c) &&
+                   !RE2::FullMatch(
+                       piece(l.substr(static_cast<std::size_t>(c.data() + c.size() - l.data()))),
+                       k_codes_only);
+        };
+        if (end == i + 1 &&
+            RE2::FullMatch(piece(lines[i].substr(
+                               static_cast<std::size_t>(m.data() + m.size() - lines[i].data()))),
+                           k_codes_only) &&
+            std::any_of(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1, lines.end(),
+                        has_words_after_code))
+            continue;
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
         strip_enclosing(lines[i].substr(0, static_cast<std::size_t>(m.data() - lines[i].data())),
                         first);

@@ -312,6 +312,19 @@ TEST(BounceEmail, ReadReceiptIsNoBounce) {
     EXPECT_TRUE(read_bounce_email(email).recipients.empty());
 }
 
+TEST(BounceEmail, Office365HtmlOnlyTakesTheReportedErrorOverTheStatusCode) {
+    // "Status code: 550 5.1.1" sums up the reply that "Reported error:" quotes in full.
+    std::string email = read_data("office365-html-only.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "dave@remote.example");
+    EXPECT_TRUE(e.recipients[0].diagnostic.starts_with(
+        "550 5.1.1 <dave@remote.example>: Recipient address rejected: User unknown in relay "
+        "recipient table"))
+        << e.recipients[0].diagnostic;
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
