@@ -566,6 +566,16 @@ class Reader {
                 blocks[m_current].lines.push_back(line);
             }
         }
+        // Recipients listed one after another share the reason that follows the list (Domino:
+        // "was not delivered to:", the addresses, "because:", the reason).
+        auto is_blank = [](std::string_view l) { return trim(l).empty(); };
+        for (std::size_t k = blocks.size(); k-- > 1;) {
+            std::vector<std::string_view>& own = blocks[k - 1].lines;
+            const std::vector<std::string_view>& next = blocks[k].lines;
+            if (std::all_of(own.begin(), own.end(), is_blank) &&
+                !std::all_of(next.begin(), next.end(), is_blank))
+                own = next;
+        }
         std::vector<TextRecipient> out;
         for (Block& b : blocks) {
             TextRecipient r;

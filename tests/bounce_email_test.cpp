@@ -325,6 +325,17 @@ TEST(BounceEmail, Office365HtmlOnlyTakesTheReportedErrorOverTheStatusCode) {
         << e.recipients[0].diagnostic;
 }
 
+TEST(BounceEmail, DominoRecipientsShareTheReasonAfterTheList) {
+    std::string email = read_data("domino-shared-reason.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "mona@notes.example.com");
+    EXPECT_EQ(e.recipients[1].recipient, "ned@notes.example.com");
+    for (const BounceRecipient& r : e.recipients)
+        EXPECT_EQ(r.diagnostic, "because: User not listed in Domino Directory");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
