@@ -427,9 +427,19 @@ BounceEmail read_email(std::string_view raw, int depth) {
             // less than a text that quotes the server's reply.
             bool codeless = !detail::has_reply_code(r.diagnostic);
             if (codeless || (r.smtp_command.empty() && text_command != "-")) {
+                // The text's only recipient stands for this one unless the DSN lists it as
+                // another recipient (a report of one failure among delivered or delayed ones).
+                auto another_recipient = [&](const detail::TextRecipient& t) {
+                    return std::any_of(
+                        dsn.recipients.begin(), dsn.recipients.end(), [&](const DsnRecipient& o) {
+                            return &o != &d && (same_address(t.address, o.final_recipient) ||
+                                                same_address(t.address, o.original_recipient));
+                        });
+                };
                 for (const detail::TextRecipient& t : read_text()) {
                     if (same_address(t.address, r.recipient) ||
-                        same_address(t.address, r.original_recipient) || read_text().size() == 1) {
+                        same_address(t.address, r.original_recipient) ||
+                        (read_text().size() == 1 && !another_recipient(t))) {
                         if (r.diagnostic.empty() ||
                             (codeless && detail::has_reply_code(t.diagnostic)))
                             r.diagnostic = t.diagnostic;

@@ -336,6 +336,22 @@ TEST(BounceEmail, DominoRecipientsShareTheReasonAfterTheList) {
         EXPECT_EQ(r.diagnostic, "because: User not listed in Domino Directory");
 }
 
+TEST(BounceEmail, TextOfTheOneFailureIsNotLentToDeliveredOrDelayedRecipients) {
+    // The text names only the failed recipient; the delivered one ("250 2.0.0 Ok") and the
+    // delayed one (a reply without an SMTP code) keep their own Diagnostic-Code.
+    std::string email = read_data("postfix-failed-delivered-delayed.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 3u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <ann@remote.example>: Recipient address rejected: User unknown");
+    EXPECT_EQ(e.recipients[1].recipient, "ben@remote.example");
+    EXPECT_EQ(e.recipients[1].diagnostic, "250 2.0.0 Ok");
+    EXPECT_EQ(e.recipients[2].recipient, "cat@slow.example");
+    EXPECT_EQ(e.recipients[2].diagnostic,
+              "connect to mx.slow.example[192.0.2.10]:25: Connection refused");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
