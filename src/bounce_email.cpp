@@ -465,7 +465,14 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 if (!transcript) transcript.emplace(text);
                 r.smtp_command = transcript->command_for(r.recipient);
             }
-            if (r.diagnostic.empty()) r.diagnostic = detail::text_near(text, r.recipient);
+            if (r.diagnostic.empty()) {
+                r.diagnostic = detail::text_near(text, r.recipient);
+            } else if (!d.has_diagnostic_field && !detail::has_basic_code(r.diagnostic)) {
+                // The text's recipient list gave a bare status ("Status: 5.0.0": DSN fields
+                // printed in the text); the paragraph naming the recipient may quote the reply.
+                std::string near = detail::text_near(text, r.recipient);
+                if (detail::has_basic_code(near)) r.diagnostic = std::move(near);
+            }
             if (r.diagnostic.empty() && !r.original_recipient.empty())
                 r.diagnostic = detail::text_near(text, r.original_recipient);
             if (r.recipient.empty()) continue;

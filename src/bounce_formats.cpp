@@ -718,6 +718,10 @@ bool has_reply_code(std::string_view text) {
     return carries_code(text);
 }
 
+bool has_basic_code(std::string_view text) {
+    return may_carry_code(text) && RE2::PartialMatch(piece(text), basic_code_re());
+}
+
 std::string text_near(std::string_view text, std::string_view address) {
     if (address.empty()) return {};
     std::string_view report = report_section(text);

@@ -402,13 +402,20 @@ LineParse parse_line(std::string_view raw) {
         text_from = basic->end;
         // The enhanced code normally follows the basic code (RFC 3463 section 3).
         std::size_t i = basic->end;
+        char quote = '\0';  // a quote opened between the two codes ("550-'5.1.1 ...'")
         while (i < line.size() && (line[i] == ' ' || line[i] == '-' || line[i] == '#' ||
-                                   line[i] == '(' || line[i] == '\'' || line[i] == '"'))
+                                   line[i] == '(' || line[i] == '\'' || line[i] == '"')) {
+            if (line[i] == '\'' || line[i] == '"') quote = line[i];
             ++i;
+        }
         if (std::size_t n = enhanced_code_length(line, i)) {
             out.enhanced_code = std::string(line.substr(i, n));
             text_from = i + n;
             if (text_from < line.size() && line[text_from] == ')') ++text_from;
+            // The quote closes at the end of the reply: it is no part of the text.
+            std::string_view tail = trim(line.substr(text_from));
+            if (quote && tail.size() > 1 && tail.back() == quote)
+                line = line.substr(0, static_cast<std::size_t>(&tail.back() - line.data()));
         }
     }
     std::string text(trim(line.substr(text_from)));

@@ -352,6 +352,20 @@ TEST(BounceEmail, TextOfTheOneFailureIsNotLentToDeliveredOrDelayedRecipients) {
               "connect to mx.slow.example[192.0.2.10]:25: Connection refused");
 }
 
+TEST(BounceEmail, InlineDsnFieldsWithoutADiagnosticTakeTheQuotedReply) {
+    // DSN fields printed in the text give only "Status: 5.0.0"; the sentence naming the
+    // recipient is followed by the remote server's reply.
+    std::string email = read_data("undeliverable-inline-dsn-fields.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "hal@remote.example");
+    EXPECT_NE(e.recipients[0].diagnostic.find("550-'5.1.1 <hal@remote.example>: Recipient "
+                                              "address rejected: User unknown"),
+              std::string::npos)
+        << e.recipients[0].diagnostic;
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"

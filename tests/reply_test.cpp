@@ -114,6 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
                   550, "5.3.0",
                   "Other mail system problem 'Unknown user jane@example.jp' (delivery attempts: "
                   "0)"},
+        ReplyCase{"5.1.0 - Unknown address error 550-'5.1.1 <jane@example.jp>: User unknown'", 550,
+                  "5.1.1", "<jane@example.jp>: User unknown"},
         // An expiry notice quoting the remote's last reply: the quoted codes tell why.
         ReplyCase{"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 "
                   "Connection timed out>",
