@@ -366,6 +366,29 @@ TEST(BounceEmail, InlineDsnFieldsWithoutADiagnosticTakeTheQuotedReply) {
         << e.recipients[0].diagnostic;
 }
 
+TEST(BounceEmail, InterScanTranscriptArrows) {
+    // "Sent <<< RCPT TO:<a@b>" and "Received >>> 550 ...": the arrows point the other way.
+    std::string email = read_data("interscan-transcript.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "max@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 <max@remote.example>... User unknown");
+}
+
+TEST(BounceEmail, MultiLineReplyOpenedAfterTheMtasOwnWords) {
+    // "Remote host said: 550-5.7.26 ..." opens a multi-line reply whose next lines start with
+    // their own code.
+    std::string email = read_data("qmail-multiline-reply.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_TRUE(e.recipients[0].diagnostic.ends_with(
+        "550 5.7.26 DKIM checks did not pass and SPF check for [example.org] did not pass - "
+        "gsmtp"))
+        << e.recipients[0].diagnostic;
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
