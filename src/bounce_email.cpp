@@ -516,6 +516,26 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
         if (!result.recipients.empty()) return result;
 
+        // Exim names the failed recipients in its own header field, "X-Failed-Recipients: a@b,
+        // c@d": when the text lists none in a shape the formats know, the field still does.
+        if (std::string failed = mime::unfold(msg.headers.get("X-Failed-Recipients"));
+            !failed.empty()) {
+            std::string report = detail::report_diagnostic(text);
+            for (std::size_t pos = 0; pos < failed.size();) {
+                std::size_t comma = std::min(failed.find(',', pos), failed.size());
+                BounceRecipient r;
+                r.format = "x-failed-recipients";
+                r.recipient = clean_address(std::string_view(failed).substr(pos, comma - pos));
+                pos = comma + 1;
+                if (r.recipient.empty()) continue;
+                r.diagnostic = detail::text_near(text, r.recipient);
+                if (!detail::has_reply_code(r.diagnostic)) r.diagnostic = report;
+                r.dsn_action = "failed";
+                result.recipients.push_back(std::move(r));
+            }
+            if (!result.recipients.empty()) return result;
+        }
+
         // A bounce forwarded as an attachment (a user or a gateway passing it on): read the
         // attached message as the report.
         if (depth < 3)

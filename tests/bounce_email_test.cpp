@@ -389,6 +389,18 @@ TEST(BounceEmail, MultiLineReplyOpenedAfterTheMtasOwnWords) {
         << e.recipients[0].diagnostic;
 }
 
+TEST(BounceEmail, XFailedRecipientsNamesTheRecipientsTheTextDoesNot) {
+    // A customised Exim template that lists no address and returns no message.
+    std::string email = read_data("exim-x-failed-recipients-only.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "olive@remote.example");
+    EXPECT_EQ(e.recipients[0].format, "x-failed-recipients");
+    EXPECT_NE(e.recipients[0].diagnostic.find("550 5.1.1 The email account"), std::string::npos)
+        << e.recipients[0].diagnostic;
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
