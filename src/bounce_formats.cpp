@@ -125,6 +125,19 @@ bool may_be_generic_recipient(std::string_view line) {
     return false;
 }
 
+// A line holding nothing but a recipient's display name and bracketed address, as Exchange
+// lists them: "Rob Stone (rob@example.com)<mailto:rob@example.com>", "Rob Stone <rob@...>".
+const char* const k_named_recipient =
+    "^\\s*[^<>@():;,\"\\[\\]\\s0-9][^<>@():;,\"\\[\\]]{0,63}?\\s[(<]" ADDR
+    "[)>](?:<mailto:[^>]*>)?\\s*$";
+
+// Whether `line` can be a k_named_recipient line: holding an '@', ending with ')' or '>'.
+bool may_be_named_recipient(std::string_view line) {
+    std::string_view t = trim(line);
+    return !t.empty() && (t.back() == ')' || t.back() == '>') &&
+           t.find('@') != std::string_view::npos;
+}
+
 // Whether `line` starts like k_sendmail_summary: blanks, then a reply code and ' ' or '-'.
 bool may_be_sendmail_summary(std::string_view line) {
     std::size_t i = 0;
@@ -492,6 +505,9 @@ class Reader {
           m_recipient_filter(recipient_filter),
           m_alternative_filter(alternative_filter) {}
 
+    // Also reads lines that name a recipient by display name and bracketed address.
+    void also_named(const RE2* named) { m_named = named; }
+
     std::vector<TextRecipient> read() {
         const std::vector<std::string_view>& lines = m_lines;
         std::size_t start = 0;
@@ -521,6 +537,9 @@ class Reader {
             bool matched = (m_local_part || line.find('@') != std::string_view::npos) &&
                            (!m_recipient_filter || m_recipient_filter(line)) &&
                            partial_match_n(line, m_recipient, argv, n);
+            bool named = false;
+            if (!matched && m_named && may_be_named_recipient(line))
+                named = matched = partial_match_n(line, *m_named, argv, 1);
             bool summary = false;
             if (!matched && m_alternative && line.find('@') != std::string_view::npos &&
                 (!m_alternative_filter || m_alternative_filter(line)))
@@ -530,9 +549,16 @@ class Reader {
             if (matched) {
                 if (m_text_first) std::swap(addr, rest1);
                 std::string a = clean_address(view(addr));
+                // A named line only introduces a recipient: one already listed is followed by
+                // its reason, which may end with the address ("unknown user <a@b>").
+                auto listed = [&] {
+                    return std::any_of(blocks.begin(), blocks.end(),
+                                       [&](const Block& b) { return iequals(b.address, a); });
+                };
                 if (!a.empty() && !is_system_address(a) && !iequals(a, sender) &&
                     (returned_sender.empty() || !iequals(a, returned_sender)) &&
-                    (envelope_sender.empty() || !iequals(a, envelope_sender))) {
+                    (envelope_sender.empty() || !iequals(a, envelope_sender)) &&
+                    !(named && listed())) {
                     Block* b = nullptr;
                     for (Block& existing : blocks)
                         if (iequals(existing.address, a)) b = &existing;
@@ -635,6 +661,7 @@ class Reader {
     std::size_t m_report_end;
     const RE2& m_recipient;
     const RE2* m_alternative;
+    const RE2* m_named = nullptr;  // see also_named
     const RE2* m_begin;
     const RE2* m_end;
     bool m_text_first;
@@ -998,8 +1025,10 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
     static const RE2 generic(k_generic_recipient);
     {
         static const RE2 summary(k_sendmail_summary);
+        static const RE2 named(k_named_recipient);
         Reader reader(ctx, lines, end, generic, nullptr, nullptr, false, &summary, false,
                       may_be_generic_recipient, may_be_sendmail_summary);
+        reader.also_named(&named);
         std::vector<TextRecipient> found = reader.read();
         if (!found.empty()) {
             format = "generic";

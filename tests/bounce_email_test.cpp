@@ -401,6 +401,28 @@ TEST(BounceEmail, XFailedRecipientsNamesTheRecipientsTheTextDoesNot) {
         << e.recipients[0].diagnostic;
 }
 
+TEST(BounceEmail, ExchangeDisplayNameLinesKeepTheRecipientsInOrder) {
+    // "Rob Stone (rob.stone@remote.example)<mailto:...>" introduces the first recipient; the
+    // bare addresses of the administrators' section follow. Results come in list order.
+    std::string email = read_data("exchange-display-name-lines.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "rob.stone@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+    EXPECT_EQ(e.recipients[1].recipient, "sue@remote.example");
+}
+
+TEST(BounceEmail, ReasonEndingWithTheListedAddressIsNoNewRecipientLine) {
+    std::string email =
+        "From: postmaster@example.com\nSubject: Undeliverable\n\n"
+        "The following address failed:\nkim@example.com\n\n"
+        "Server message:\nunknown user <kim@example.com>\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "Server message: unknown user <kim@example.com>");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
