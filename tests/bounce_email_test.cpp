@@ -423,6 +423,18 @@ TEST(BounceEmail, ReasonEndingWithTheListedAddressIsNoNewRecipientLine) {
     EXPECT_EQ(e.recipients[0].diagnostic, "Server message: unknown user <kim@example.com>");
 }
 
+TEST(BounceEmail, GmailAddressNotFoundWithoutADsnPart) {
+    // "Your message wasn't delivered to a@b because ..."
+    std::string email = read_data("gmail-address-not-found-text-only.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "peggy@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <peggy@example.com>: Recipient address rejected: User unknown in "
+              "virtual alias table");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
