@@ -435,6 +435,18 @@ TEST(BounceEmail, GmailAddressNotFoundWithoutADsnPart) {
               "virtual alias table");
 }
 
+TEST(BounceEmail, ExchangeNdrInItalianFromAnUnnamedSender) {
+    // Neither the sender ("Microsoft Outlook <MicrosoftExchange...@...>") nor any English
+    // wording says this is a report: the localized subject ("Non recapitabile:") and intro
+    // ("Recapito non riuscito per i destinatari o gruppi seguenti:") do.
+    std::string email = read_data("exchange-it-no-dsn.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "ana.it@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
