@@ -286,7 +286,7 @@ bool carries_code(std::string_view s) {
 const RE2& remote_host_re() {
     static const RE2 re(
         "(?i)(?:remote host|host|server|mx)\\s+\\[?([A-Za-z0-9][A-Za-z0-9.-]*\\.[A-Za-z0-9-]+)\\]?"
-        "(?:\\s*\\[[0-9A-Fa-f.:]+\\])?\\s*(?:said|:|\\()");
+        "(?:\\s*\\[[0-9A-Fa-f.:]+\\])?\\s*(?:said|:|\\(|$)");
     return re;
 }
 
@@ -866,7 +866,7 @@ namespace {
 // qmail "most progress was RCPT TO response", DragonFly "did not like our RCPT TO".
 const char* const k_stated_reply =
     "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
-    "was\\s+|"
+    "was\\s+|remote\\s+server\\s+for\\s+|"
     "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+)(rcpt\\s+to|rcpt(?:\\s+command)|"
     "mail\\s+"
     "from|end\\s+of\\s+data|data|helo|ehlo|lhlo|initial\\s+connection|connect|greeting)\\b";

@@ -447,6 +447,19 @@ TEST(BounceEmail, ExchangeNdrInItalianFromAnUnnamedSender) {
     EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
 }
 
+TEST(BounceEmail, EximNamesTheHostOnItsOwnLineAndTheCommandAfterFor) {
+    // "host mx [ip]" alone on a line, then "SMTP error from remote server for RCPT TO command,
+    // host: ... reason: 550 ...".
+    std::string email = read_data("exim-remote-server-for-command.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "yuri@remote.example");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+    EXPECT_EQ(e.recipients[0].remote_mta, "mx.remote.example");
+    EXPECT_EQ(e.recipients[1].remote_mta, "mx.remote.example");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
