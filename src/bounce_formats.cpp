@@ -231,19 +231,23 @@ bool is_header_continuation(std::string_view line) {
     return !line.empty() && (line.front() == ' ' || line.front() == '\t');
 }
 
-// Lines carrying an SMTP reply code: basic (RFC 5321) or enhanced (RFC 3463). A '#' before a
-// word may open the reply (Exchange: "#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##").
+// Exchange opens its reply with a '#' before both codes and closes it with "##": "#550 5.1.1
+// RESOLVER.ADR.RecipNotFound; not found ##".
+#define EXCHANGE_HASH_CODES "#[45][0-9][0-9] [45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$)|"
+
+// Lines carrying an SMTP reply code: basic (RFC 5321) or enhanced (RFC 3463).
 const RE2& code_re() {
     static const RE2 re(
-        "(?:^|[^0-9A-Za-z.#/=-]|(?:^|[\\s'\"])#)([45][0-9][0-9](?:[ "
-        ",:-]|$)|#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
+        "(?:^|[^0-9A-Za-z.#/=-])(" EXCHANGE_HASH_CODES
+        "[45][0-9][0-9](?:[ ,:-]|$)|#?[45]\\.[0-9]{1,3}\\.[0-9]{1,3}(?:[^0-9.]|$))");
     return re;
 }
 
 // A basic reply code alone: the line that carries one is the reply itself, while an enhanced
 // code alone is often a reference in explanatory text ("see DSN 5.1.10").
 const RE2& basic_code_re() {
-    static const RE2 re("(?:^|[^0-9A-Za-z.#/=-]|(?:^|[\\s'\"])#)([45][0-9][0-9](?:[ ,:-]|$))");
+    static const RE2 re("(?:^|[^0-9A-Za-z.#/=-])(" EXCHANGE_HASH_CODES
+                        "[45][0-9][0-9](?:[ ,:-]|$))");
     return re;
 }
 
@@ -257,11 +261,12 @@ void strip_enclosing(std::string_view before, std::string& reply) {
         while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
     };
     while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
-    if (before.empty() || reply.empty()) return;
+    if (reply.empty()) return;
+    if (before.empty()) before = " ";
     const char open = before.back();
     if ((open == '\'' || open == '"') && reply.size() > 1 && reply.back() == open) {
         drop_suffix(1);
-    } else if (open == '#' && reply.ends_with("##")) {
+    } else if (reply.starts_with('#') && reply.ends_with("##")) {
         drop_suffix(2);
     } else if (reply.back() == ')' &&
                std::count(before.begin(), before.end(), '(') >

@@ -244,6 +244,16 @@ TEST(BounceEmail, ExchangeNdrInFrenchWithoutADsnPart) {
     EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
 }
 
+TEST(BounceEmail, HashBeforeANumberOpensNoReplyWithoutAnEnhancedCode) {
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Undeliverable: x\n\n"
+        "Delivery has failed to these recipients or groups:\n\namy@remote.example\n"
+        "See ticket #550 for details.\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+}
+
 TEST(BounceEmail, ExchangeNdrQuotingTheRemoteReplies) {
     // Each recipient is named twice (the user's list, the administrators' list); the quote
     // around "Remote Server returned '...'" is no part of the reply. CRLF line ends.
