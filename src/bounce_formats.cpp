@@ -253,7 +253,8 @@ const RE2& basic_code_re() {
 
 // The reply of a line ends where the text that encloses it closes: a quote that opened before
 // it (Exchange: "Remote Server returned '550 5.1.1 ...'"), Exchange's "#550 ... ##", a
-// parenthesis left open before it (Sendmail: "(reason: 550 5.1.1 <a@b>... User unknown)").
+// parenthesis or angle bracket left open before it (Sendmail: "(reason: 550 5.1.1 <a@b>...
+// User unknown)", Exchange 2003: "<host #5.1.1 smtp;550 5.1.1 User unknown>").
 // `before` is the line up to the reply, `reply` the rest of the line.
 void strip_enclosing(std::string_view before, std::string& reply) {
     auto drop_suffix = [&](std::size_t n) {
@@ -268,12 +269,17 @@ void strip_enclosing(std::string_view before, std::string& reply) {
         drop_suffix(1);
     } else if (reply.starts_with('#') && reply.ends_with("##")) {
         drop_suffix(2);
-    } else if (reply.back() == ')' &&
-               std::count(before.begin(), before.end(), '(') >
-                   std::count(before.begin(), before.end(), ')') &&
-               std::count(reply.begin(), reply.end(), ')') >
-                   std::count(reply.begin(), reply.end(), '(')) {
-        drop_suffix(1);
+    } else {
+        for (auto [o, c] : {std::pair{'(', ')'}, std::pair{'<', '>'}}) {
+            if (reply.back() == c &&
+                std::count(before.begin(), before.end(), o) >
+                    std::count(before.begin(), before.end(), c) &&
+                std::count(reply.begin(), reply.end(), c) >
+                    std::count(reply.begin(), reply.end(), o)) {
+                drop_suffix(1);
+                break;
+            }
+        }
     }
 }
 
@@ -405,6 +411,19 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             first.erase(0, 1);
         std::string rest = join(lines, i + 1, end);
         if (!rest.empty()) first += " " + rest;
+        // Exchange 2003 closes its explanation with the server and status alone,
+        // "<host.example.com #5.1.1>": the explanation before it is the reason.
+        static const RE2 k_host_status("^\\s*<[^<>\\s]+\\s+#[45]\\.[0-9]{1,3}\\.[0-9]{1,3}>\\s*$");
+        static const RE2 k_on_date("^\\s*on\\s.*[0-9]");  // the rest of "a@b on DATE"
+        if (i > 0 && rest.empty() && RE2::FullMatch(piece(lines[i]), k_host_status)) {
+            std::vector<std::string_view> said;
+            for (std::size_t j = 0; j < i; ++j)
+                if (j > 0 || !RE2::PartialMatch(piece(lines[j]), k_on_date))
+                    said.push_back(lines[j]);
+            std::string before = join(said, 0, said.size());
+            if (!before.empty() && !carries_code(before))
+                return before + " " + std::string(trim(lines[i]));
+        }
         // Sendmail's "554 5.0.0 Service unavailable" only says that a mailer failed
         // (EX_UNAVAILABLE); the mailer's own words come before it ("mail.local: unknown user:
         // jane").

@@ -277,7 +277,24 @@ TEST(BounceEmail, Exchange2003QuotesAnAddressTypedInFull) {
     BounceEmail e = read_bounce_email(email);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "sam@old.example.com");
-    EXPECT_NE(e.recipients[0].diagnostic.find("5.1.1"), std::string::npos);
+    // "<host #5.1.1>" alone: the explanation before it is the reason.
+    EXPECT_TRUE(e.recipients[0].diagnostic.starts_with(
+        "The e-mail account does not exist at the organization"))
+        << e.recipients[0].diagnostic;
+    EXPECT_NE(e.recipients[0].diagnostic.find("#5.1.1>"), std::string::npos);
+}
+
+TEST(BounceEmail, Exchange2003QuotesTheRemoteReplyInsideAngleBrackets) {
+    // "<host #5.1.1 smtp;550 5.1.1 <a@b>... User unknown>": the last '>' closes the quote.
+    std::string email = read_data("exchange2003-smtp-replies.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "dina@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "5.1.1 smtp;550 5.1.1 <dina@remote.example>... User unknown");
+    EXPECT_EQ(e.recipients[1].recipient, "eli@remote.example");
+    EXPECT_EQ(e.recipients[1].diagnostic, "5.2.2 smtp;552 5.2.2 Mailbox full");
 }
 
 TEST(BounceEmail, MdaemonSessionTranscript) {
