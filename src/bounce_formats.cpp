@@ -180,9 +180,8 @@ const FormatSpec k_formats[] = {
      "following recipients?)?|(?:could not|unable to|failed to) deliver (?:your )?(?:mail|"
      "message|e-?mail) to|failed to deliver to|(?:error|failure) delivering (?:your )?(?:mail|"
      "message|e-?mail) to|(?:(?:could not|cannot|can't|couldn't) be|wasn't|was not|weren't|were "
-     "not) delivered to|message to|mail "
-     "to|undeliverable to|delivery has failed to these recipients or "
-     "groups:?|(?:rejected|refused|unknown|invalid) recipient|the following "
+     "not) delivered to|message to|mail to|undeliverable to|delivery has failed to these "
+     "recipients or groups:?|(?:rejected|refused|unknown|invalid) recipient|the following "
      "(?:recipient|address)(?:e?s|\\(e?s\\))?[^:@]*:|did not reach the following "
      "recipients?(?:\\(s\\))?:?)\\s*:?\\s*['\"]?<?" ADDR ">?\\s*(.*)$"},
 };
@@ -887,7 +886,8 @@ namespace {
 
 // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
 // MAIL FROM:<a@b>", "after end of data", "SMTP error from remote server after RCPT command",
-// qmail "most progress was RCPT TO response", DragonFly "did not like our RCPT TO".
+// "... remote server for RCPT TO command", qmail "most progress was RCPT TO response",
+// DragonFly "did not like our RCPT TO".
 const char* const k_stated_reply =
     "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
     "was\\s+|remote\\s+server\\s+for\\s+|"
