@@ -357,6 +357,12 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
         }
 
+        // A message disposition notification (RFC 8098: a read receipt, "deleted without
+        // being read") says what a reader did with a delivered message: no delivery failed. Its
+        // "Final-Recipient:" field must not be read as a DSN's.
+        if (msg.content_type.report_type == "disposition-notification" && dsn_parts.empty())
+            return result;
+
         // JSON event notifications sent as mail (Amazon SES via SNS).
         if (std::vector<detail::JsonRecipient> json; detail::read_json_notification(text, json)) {
             for (detail::JsonRecipient& j : json) {
@@ -421,9 +427,19 @@ BounceEmail read_email(std::string_view raw, int depth) {
             // less than a text that quotes the server's reply.
             bool codeless = !detail::has_reply_code(r.diagnostic);
             if (codeless || (r.smtp_command.empty() && text_command != "-")) {
+                // The text's only recipient stands for this one unless the DSN lists it as
+                // another recipient (a report of one failure among delivered or delayed ones).
+                auto another_recipient = [&](const detail::TextRecipient& t) {
+                    return std::any_of(
+                        dsn.recipients.begin(), dsn.recipients.end(), [&](const DsnRecipient& o) {
+                            return &o != &d && (same_address(t.address, o.final_recipient) ||
+                                                same_address(t.address, o.original_recipient));
+                        });
+                };
                 for (const detail::TextRecipient& t : read_text()) {
                     if (same_address(t.address, r.recipient) ||
-                        same_address(t.address, r.original_recipient) || read_text().size() == 1) {
+                        same_address(t.address, r.original_recipient) ||
+                        (read_text().size() == 1 && !another_recipient(t))) {
                         if (r.diagnostic.empty() ||
                             (codeless && detail::has_reply_code(t.diagnostic)))
                             r.diagnostic = t.diagnostic;
@@ -449,7 +465,14 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 if (!transcript) transcript.emplace(text);
                 r.smtp_command = transcript->command_for(r.recipient);
             }
-            if (r.diagnostic.empty()) r.diagnostic = detail::text_near(text, r.recipient);
+            if (r.diagnostic.empty()) {
+                r.diagnostic = detail::text_near(text, r.recipient);
+            } else if (!d.has_diagnostic_field && !detail::has_basic_code(r.diagnostic)) {
+                // The text's recipient list gave a bare status ("Status: 5.0.0": DSN fields
+                // printed in the text); the paragraph naming the recipient may quote the reply.
+                std::string near = detail::text_near(text, r.recipient);
+                if (detail::has_basic_code(near)) r.diagnostic = std::move(near);
+            }
             if (r.diagnostic.empty() && !r.original_recipient.empty())
                 r.diagnostic = detail::text_near(text, r.original_recipient);
             if (r.recipient.empty()) continue;
@@ -492,6 +515,26 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 result.recipients.push_back(std::move(r));
             }
         if (!result.recipients.empty()) return result;
+
+        // Exim names the failed recipients in its own header field, "X-Failed-Recipients: a@b,
+        // c@d": when the text lists none in a shape the formats know, the field still does.
+        if (std::string failed = mime::unfold(msg.headers.get("X-Failed-Recipients"));
+            !failed.empty()) {
+            std::string report = detail::report_diagnostic(text);
+            for (std::size_t pos = 0; pos < failed.size();) {
+                std::size_t comma = std::min(failed.find(',', pos), failed.size());
+                BounceRecipient r;
+                r.format = "x-failed-recipients";
+                r.recipient = clean_address(std::string_view(failed).substr(pos, comma - pos));
+                pos = comma + 1;
+                if (r.recipient.empty()) continue;
+                r.diagnostic = detail::text_near(text, r.recipient);
+                if (!detail::has_reply_code(r.diagnostic)) r.diagnostic = report;
+                r.dsn_action = "failed";
+                result.recipients.push_back(std::move(r));
+            }
+            if (!result.recipients.empty()) return result;
+        }
 
         // A bounce forwarded as an attachment (a user or a gateway passing it on): read the
         // attached message as the report.

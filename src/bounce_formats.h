@@ -82,6 +82,9 @@ std::string text_near(std::string_view text, std::string_view address);
 // Whether `text` carries a 4xx/5xx reply code or a 4.x.x/5.x.x enhanced status code.
 bool has_reply_code(std::string_view text);
 
+// Whether `text` carries a 4xx/5xx basic reply code (RFC 5321).
+bool has_basic_code(std::string_view text);
+
 // The part of `text` before the returned message starts (the end-of-report markers).
 std::string_view report_section(std::string_view text);
 

@@ -46,11 +46,22 @@ bool basic_code_boundary_after(std::string_view line, std::size_t at) {
            c == ')';
 }
 
+std::size_t enhanced_code_length(std::string_view line, std::size_t at);
+
+// Exchange opens its reply with a '#' and closes it with "##": "#550 5.1.1
+// RESOLVER.ADR.RecipNotFound; not found ##". A '#' that starts a word before a basic code
+// followed by an enhanced code is that opening.
+bool exchange_hash_before(std::string_view line, std::size_t at) {
+    return at > 0 && line[at - 1] == '#' && (at == 1 || is_space(line[at - 2])) &&
+           at + 4 < line.size() && line[at + 3] == ' ' && enhanced_code_length(line, at + 4) > 0;
+}
+
 // The first basic reply code in `line` at or after `from`.
 std::optional<Found> find_basic_code(std::string_view line, std::size_t from = 0) {
     for (std::size_t i = from; i + 3 <= line.size(); ++i) {
         if (!is_digit(line[i])) continue;
-        if (is_basic_code(line.substr(i, 3), i == 0) && basic_code_boundary_before(line, i) &&
+        if (is_basic_code(line.substr(i, 3), i == 0) &&
+            (basic_code_boundary_before(line, i) || exchange_hash_before(line, i)) &&
             basic_code_boundary_after(line, i + 3)) {
             return Found{i, i + 3};
         }
@@ -391,13 +402,20 @@ LineParse parse_line(std::string_view raw) {
         text_from = basic->end;
         // The enhanced code normally follows the basic code (RFC 3463 section 3).
         std::size_t i = basic->end;
+        char quote = '\0';  // a quote opened between the two codes ("550-'5.1.1 ...'")
         while (i < line.size() && (line[i] == ' ' || line[i] == '-' || line[i] == '#' ||
-                                   line[i] == '(' || line[i] == '\'' || line[i] == '"'))
+                                   line[i] == '(' || line[i] == '\'' || line[i] == '"')) {
+            if (line[i] == '\'' || line[i] == '"') quote = line[i];
             ++i;
+        }
         if (std::size_t n = enhanced_code_length(line, i)) {
             out.enhanced_code = std::string(line.substr(i, n));
             text_from = i + n;
             if (text_from < line.size() && line[text_from] == ')') ++text_from;
+            // The quote closes at the end of the reply: it is no part of the text.
+            std::string_view tail = trim(line.substr(text_from));
+            if (quote && tail.size() > 1 && tail.back() == quote)
+                line = line.substr(0, static_cast<std::size_t>(&tail.back() - line.data()));
         }
     }
     std::string text(trim(line.substr(text_from)));
@@ -433,6 +451,9 @@ LineParse parse_line(std::string_view raw) {
             text = std::string(line);
         }
     }
+    // Exchange's closing "##" (see exchange_hash_before) is no part of the text.
+    if (basic && exchange_hash_before(line, basic->begin) && text.ends_with("##"))
+        text = std::string(trim(std::string_view(text).substr(0, text.size() - 2)));
     // Only a reply that starts as a multi-line one ("550-...") can carry folded continuations.
     if (basic && basic->end < line.size() && line[basic->end] == '-')
         text = strip_repeated_codes(std::move(text), out.basic_code, out.enhanced_code);

@@ -234,6 +234,259 @@ TEST(BounceEmail, ExchangeStyleTextWithBase64AndCharset) {
               std::string::npos);
 }
 
+TEST(BounceEmail, ExchangeNdrInFrenchWithoutADsnPart) {
+    // "#550 5.1.1 ... ##": the '#' opens the reply and "##" closes it.
+    std::string email = read_data("exchange-fr-no-dsn.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "paul.durand@client.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+}
+
+TEST(BounceEmail, HashBeforeANumberOpensNoReplyWithoutAnEnhancedCode) {
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Undeliverable: x\n\n"
+        "Delivery has failed to these recipients or groups:\n\namy@remote.example\n"
+        "See ticket #550 for details.\n#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+}
+
+TEST(BounceEmail, ExchangeNdrQuotingTheRemoteReplies) {
+    // Each recipient is named twice (the user's list, the administrators' list); the quote
+    // around "Remote Server returned '...'" is no part of the reply. CRLF line ends.
+    std::string email = read_data("exchange2016-two-recipients-crlf.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "mike.jones@partner.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <mike.jones@partner.example>: Recipient address rejected: User unknown "
+              "in virtual mailbox table");
+    EXPECT_EQ(e.recipients[1].recipient, "nina.smith@partner.example");
+    EXPECT_EQ(e.recipients[1].diagnostic, "552 5.2.2 <nina.smith@partner.example>: Mailbox full");
+}
+
+TEST(BounceEmail, Exchange2003QuotesAnAddressTypedInFull) {
+    // "'a@b' on DATE"; a recipient named by display name only ("Tina Lee on ...") has no
+    // address to report.
+    std::string email = read_data("exchange2003-quoted-address.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "sam@old.example.com");
+    // "<host #5.1.1>" alone: the explanation before it is the reason.
+    EXPECT_TRUE(e.recipients[0].diagnostic.starts_with(
+        "The e-mail account does not exist at the organization"))
+        << e.recipients[0].diagnostic;
+    EXPECT_NE(e.recipients[0].diagnostic.find("#5.1.1>"), std::string::npos);
+}
+
+TEST(BounceEmail, Exchange2003QuotesTheRemoteReplyInsideAngleBrackets) {
+    // "<host #5.1.1 smtp;550 5.1.1 <a@b>... User unknown>": the last '>' closes the quote.
+    std::string email = read_data("exchange2003-smtp-replies.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "dina@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "5.1.1 smtp;550 5.1.1 <dina@remote.example>... User unknown");
+    EXPECT_EQ(e.recipients[1].recipient, "eli@remote.example");
+    EXPECT_EQ(e.recipients[1].diagnostic, "5.2.2 smtp;552 5.2.2 Mailbox full");
+}
+
+TEST(BounceEmail, MdaemonSessionTranscript) {
+    // Timestamped "--> RCPT To:<a@b>" / "<-- 550 ..." lines, closed by "--- End Transcript ---".
+    std::string email = read_data("mdaemon-transcript.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "nora@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <nora@remote.example>: Recipient address rejected: User unknown in "
+              "local recipient table");
+}
+
+TEST(BounceEmail, CommuniGateProFailedToDeliver) {
+    // "Failed to deliver to '<a@b>'", then the module's report and the host's reply.
+    std::string email = read_data("communigate-pro.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "peter@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <peter@remote.example>: Recipient address rejected: User unknown");
+}
+
+TEST(BounceEmail, GroupWiseReasonInParentheses) {
+    // "a@b (reason)": the paragraph of advice after the list is no part of the last reason.
+    std::string email = read_data("groupwise.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "erik@gw.example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic, "(user not found)");
+    EXPECT_EQ(e.recipients[1].recipient, "fred@gw.example.com");
+    EXPECT_EQ(e.recipients[1].diagnostic, "(Mailbox Full)");
+}
+
+TEST(BounceEmail, ReadReceiptIsNoBounce) {
+    // RFC 8098: its "Final-Recipient:" is the reader, whose mail was delivered.
+    std::string email = read_data("mdn-read-receipt.eml");
+    ASSERT_FALSE(email.empty());
+    EXPECT_TRUE(read_bounce_email(email).recipients.empty());
+}
+
+TEST(BounceEmail, Office365HtmlOnlyTakesTheReportedErrorOverTheStatusCode) {
+    // "Status code: 550 5.1.1" sums up the reply that "Reported error:" quotes in full.
+    std::string email = read_data("office365-html-only.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "dave@remote.example");
+    EXPECT_TRUE(e.recipients[0].diagnostic.starts_with(
+        "550 5.1.1 <dave@remote.example>: Recipient address rejected: User unknown in relay "
+        "recipient table"))
+        << e.recipients[0].diagnostic;
+}
+
+TEST(BounceEmail, DominoRecipientsShareTheReasonAfterTheList) {
+    std::string email = read_data("domino-shared-reason.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "mona@notes.example.com");
+    EXPECT_EQ(e.recipients[1].recipient, "ned@notes.example.com");
+    for (const BounceRecipient& r : e.recipients)
+        EXPECT_EQ(r.diagnostic, "because: User not listed in Domino Directory");
+}
+
+TEST(BounceEmail, TextOfTheOneFailureIsNotLentToDeliveredOrDelayedRecipients) {
+    // The text names only the failed recipient; the delivered one ("250 2.0.0 Ok") and the
+    // delayed one (a reply without an SMTP code) keep their own Diagnostic-Code.
+    std::string email = read_data("postfix-failed-delivered-delayed.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 3u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <ann@remote.example>: Recipient address rejected: User unknown");
+    EXPECT_EQ(e.recipients[1].recipient, "ben@remote.example");
+    EXPECT_EQ(e.recipients[1].diagnostic, "250 2.0.0 Ok");
+    EXPECT_EQ(e.recipients[2].recipient, "cat@slow.example");
+    EXPECT_EQ(e.recipients[2].diagnostic,
+              "connect to mx.slow.example[192.0.2.10]:25: Connection refused");
+}
+
+TEST(BounceEmail, InlineDsnFieldsWithoutADiagnosticTakeTheQuotedReply) {
+    // DSN fields printed in the text give only "Status: 5.0.0"; the sentence naming the
+    // recipient is followed by the remote server's reply.
+    std::string email = read_data("undeliverable-inline-dsn-fields.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "hal@remote.example");
+    EXPECT_NE(e.recipients[0].diagnostic.find("550-'5.1.1 <hal@remote.example>: Recipient "
+                                              "address rejected: User unknown"),
+              std::string::npos)
+        << e.recipients[0].diagnostic;
+}
+
+TEST(BounceEmail, InterScanTranscriptArrows) {
+    // "Sent <<< RCPT TO:<a@b>" and "Received >>> 550 ...": the arrows point the other way.
+    std::string email = read_data("interscan-transcript.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "max@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 <max@remote.example>... User unknown");
+}
+
+TEST(BounceEmail, MultiLineReplyOpenedAfterTheMtasOwnWords) {
+    // "Remote host said: 550-5.7.26 ..." opens a multi-line reply whose next lines start with
+    // their own code.
+    std::string email = read_data("qmail-multiline-reply.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_TRUE(e.recipients[0].diagnostic.ends_with(
+        "550 5.7.26 DKIM checks did not pass and SPF check for [example.org] did not pass - "
+        "gsmtp"))
+        << e.recipients[0].diagnostic;
+}
+
+TEST(BounceEmail, XFailedRecipientsNamesTheRecipientsTheTextDoesNot) {
+    // A customised Exim template that lists no address and returns no message.
+    std::string email = read_data("exim-x-failed-recipients-only.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "olive@remote.example");
+    EXPECT_EQ(e.recipients[0].format, "x-failed-recipients");
+    EXPECT_NE(e.recipients[0].diagnostic.find("550 5.1.1 The email account"), std::string::npos)
+        << e.recipients[0].diagnostic;
+}
+
+TEST(BounceEmail, ExchangeDisplayNameLinesKeepTheRecipientsInOrder) {
+    // "Rob Stone (rob.stone@remote.example)<mailto:...>" introduces the first recipient; the
+    // bare addresses of the administrators' section follow. Results come in list order.
+    std::string email = read_data("exchange-display-name-lines.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "rob.stone@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+    EXPECT_EQ(e.recipients[1].recipient, "sue@remote.example");
+}
+
+TEST(BounceEmail, ReasonEndingWithTheListedAddressIsNoNewRecipientLine) {
+    std::string email =
+        "From: postmaster@example.com\nSubject: Undeliverable\n\n"
+        "The following address failed:\nkim@example.com\n\n"
+        "Server message:\nunknown user <kim@example.com>\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "Server message: unknown user <kim@example.com>");
+}
+
+TEST(BounceEmail, GmailAddressNotFoundWithoutADsnPart) {
+    // "Your message wasn't delivered to a@b because ..."
+    std::string email = read_data("gmail-address-not-found-text-only.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "peggy@example.com");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550 5.1.1 <peggy@example.com>: Recipient address rejected: User unknown in "
+              "virtual alias table");
+}
+
+TEST(BounceEmail, ExchangeNdrInItalianFromAnUnnamedSender) {
+    // Neither the sender ("Microsoft Outlook <MicrosoftExchange...@...>") nor any English
+    // wording says this is a report: the localized subject ("Non recapitabile:") and intro
+    // ("Recapito non riuscito per i destinatari o gruppi seguenti:") do.
+    std::string email = read_data("exchange-it-no-dsn.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "ana.it@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+}
+
+TEST(BounceEmail, EximNamesTheHostOnItsOwnLineAndTheCommandAfterFor) {
+    // "host mx [ip]" alone on a line, then "SMTP error from remote server for RCPT TO command,
+    // host: ... reason: 550 ...".
+    std::string email = read_data("exim-remote-server-for-command.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "yuri@remote.example");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+    EXPECT_EQ(e.recipients[0].remote_mta, "mx.remote.example");
+    EXPECT_EQ(e.recipients[1].remote_mta, "mx.remote.example");
+}
+
 TEST(BounceEmail, ArfFeedbackReport) {
     std::string email =
         "From: fbl@isp.example\nSubject: abuse report\n"
@@ -343,7 +596,7 @@ TEST(BounceEmail, BounceForwardedInlineWithQuoting) {
     BounceEmail e = read_bounce_email(email);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "quinn@example.com");
-    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 User unknown)");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 User unknown");
 }
 
 TEST(BounceEmail, UndeclaredIso2022JpAndNearbyText) {

@@ -114,6 +114,8 @@ INSTANTIATE_TEST_SUITE_P(
                   550, "5.3.0",
                   "Other mail system problem 'Unknown user jane@example.jp' (delivery attempts: "
                   "0)"},
+        ReplyCase{"5.1.0 - Unknown address error 550-'5.1.1 <jane@example.jp>: User unknown'", 550,
+                  "5.1.1", "<jane@example.jp>: User unknown"},
         // An expiry notice quoting the remote's last reply: the quoted codes tell why.
         ReplyCase{"554 4.4.7 Message expired: unable to deliver in 840 minutes.<421 4.4.2 "
                   "Connection timed out>",
@@ -127,7 +129,12 @@ INSTANTIATE_TEST_SUITE_P(
         ReplyCase{"550: : User unknown", 550, "", ": User unknown"},
         ReplyCase{"550: User unknown", 550, "", "User unknown"},
         // A Diagnostic-Code of type X-Unix: an exit status is not a reply code.
-        ReplyCase{"X-Unix; 255", 0, "", "X-Unix; 255"}));
+        ReplyCase{"X-Unix; 255", 0, "", "X-Unix; 255"},
+        // Exchange encloses its reply in "#" and "##"; a '#' glued to a word is no opening.
+        ReplyCase{"#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##", 550, "5.1.1",
+                  "RESOLVER.ADR.RecipNotFound; not found"},
+        ReplyCase{"see DOC-1369#550 5.1.1 for details", 0, "5.1.1",
+                  "see DOC-1369#550 for details"}));
 
 // Garbage never yields a code and never throws.
 INSTANTIATE_TEST_SUITE_P(
