@@ -234,15 +234,61 @@ TEST(BounceEmail, ExchangeStyleTextWithBase64AndCharset) {
               std::string::npos);
 }
 
-TEST(BounceEmail, ExchangeNdrInFrenchWithoutADsnPart) {
-    // "#550 5.1.1 ... ##": the '#' opens the reply and "##" closes it.
-    std::string email = read_data("exchange-fr-no-dsn.eml");
+// Text-only reports of one failed recipient: the file, whom it names and the reply it quotes.
+struct OneRecipientReport {
+    const char* name;
+    const char* file;
+    const char* recipient;
+    const char* diagnostic;
+};
+
+class OneRecipientReports : public testing::TestWithParam<OneRecipientReport> {};
+
+TEST_P(OneRecipientReports, NameTheRecipientAndQuoteTheReply) {
+    const OneRecipientReport& c = GetParam();
+    std::string email = read_data(c.file);
     ASSERT_FALSE(email.empty());
     BounceEmail e = read_bounce_email(email);
     ASSERT_EQ(e.recipients.size(), 1u);
-    EXPECT_EQ(e.recipients[0].recipient, "paul.durand@client.example");
-    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
+    EXPECT_EQ(e.recipients[0].recipient, c.recipient);
+    EXPECT_EQ(e.recipients[0].diagnostic, c.diagnostic);
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Formats, OneRecipientReports,
+    testing::Values(
+        // "#550 5.1.1 ... ##": the '#' opens the reply and "##" closes it.
+        OneRecipientReport{"ExchangeNdrInFrenchWithoutADsnPart", "exchange-fr-no-dsn.eml",
+                           "paul.durand@client.example",
+                           "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"},
+        // Timestamped "--> RCPT To:<a@b>" / "<-- 550 ..." lines, closed by
+        // "--- End Transcript ---".
+        OneRecipientReport{
+            "MdaemonSessionTranscript", "mdaemon-transcript.eml", "nora@remote.example",
+            "550 5.1.1 <nora@remote.example>: Recipient address rejected: User unknown in "
+            "local recipient table"},
+        // "Failed to deliver to '<a@b>'", then the module's report and the host's reply.
+        OneRecipientReport{
+            "CommuniGateProFailedToDeliver", "communigate-pro.eml", "peter@remote.example",
+            "550 5.1.1 <peter@remote.example>: Recipient address rejected: User unknown"},
+        // "Sent <<< RCPT TO:<a@b>" and "Received >>> 550 ...": the arrows point the other way.
+        OneRecipientReport{"InterScanTranscriptArrows", "interscan-transcript.eml",
+                           "max@remote.example", "550 5.1.1 <max@remote.example>... User unknown"},
+        // "Your message wasn't delivered to a@b because ..."
+        OneRecipientReport{
+            "GmailAddressNotFoundWithoutADsnPart", "gmail-address-not-found-text-only.eml",
+            "peggy@example.com",
+            "550 5.1.1 <peggy@example.com>: Recipient address rejected: User unknown in "
+            "virtual alias table"},
+        // Neither the sender ("Microsoft Outlook <MicrosoftExchange...@...>") nor any English
+        // wording says this is a report: the localized subject ("Non recapitabile:") and intro
+        // ("Recapito non riuscito per i destinatari o gruppi seguenti:") do.
+        OneRecipientReport{"ExchangeNdrInItalianFromAnUnnamedSender", "exchange-it-no-dsn.eml",
+                           "ana.it@remote.example",
+                           "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}),
+    [](const testing::TestParamInfo<OneRecipientReport>& param) {
+        return std::string(param.param.name);
+    });
 
 TEST(BounceEmail, HashBeforeANumberOpensNoReplyWithoutAnEnhancedCode) {
     std::string email =
@@ -295,29 +341,6 @@ TEST(BounceEmail, Exchange2003QuotesTheRemoteReplyInsideAngleBrackets) {
               "5.1.1 smtp;550 5.1.1 <dina@remote.example>... User unknown");
     EXPECT_EQ(e.recipients[1].recipient, "eli@remote.example");
     EXPECT_EQ(e.recipients[1].diagnostic, "5.2.2 smtp;552 5.2.2 Mailbox full");
-}
-
-TEST(BounceEmail, MdaemonSessionTranscript) {
-    // Timestamped "--> RCPT To:<a@b>" / "<-- 550 ..." lines, closed by "--- End Transcript ---".
-    std::string email = read_data("mdaemon-transcript.eml");
-    ASSERT_FALSE(email.empty());
-    BounceEmail e = read_bounce_email(email);
-    ASSERT_EQ(e.recipients.size(), 1u);
-    EXPECT_EQ(e.recipients[0].recipient, "nora@remote.example");
-    EXPECT_EQ(e.recipients[0].diagnostic,
-              "550 5.1.1 <nora@remote.example>: Recipient address rejected: User unknown in "
-              "local recipient table");
-}
-
-TEST(BounceEmail, CommuniGateProFailedToDeliver) {
-    // "Failed to deliver to '<a@b>'", then the module's report and the host's reply.
-    std::string email = read_data("communigate-pro.eml");
-    ASSERT_FALSE(email.empty());
-    BounceEmail e = read_bounce_email(email);
-    ASSERT_EQ(e.recipients.size(), 1u);
-    EXPECT_EQ(e.recipients[0].recipient, "peter@remote.example");
-    EXPECT_EQ(e.recipients[0].diagnostic,
-              "550 5.1.1 <peter@remote.example>: Recipient address rejected: User unknown");
 }
 
 TEST(BounceEmail, GroupWiseReasonInParentheses) {
@@ -393,16 +416,6 @@ TEST(BounceEmail, InlineDsnFieldsWithoutADiagnosticTakeTheQuotedReply) {
         << e.recipients[0].diagnostic;
 }
 
-TEST(BounceEmail, InterScanTranscriptArrows) {
-    // "Sent <<< RCPT TO:<a@b>" and "Received >>> 550 ...": the arrows point the other way.
-    std::string email = read_data("interscan-transcript.eml");
-    ASSERT_FALSE(email.empty());
-    BounceEmail e = read_bounce_email(email);
-    ASSERT_EQ(e.recipients.size(), 1u);
-    EXPECT_EQ(e.recipients[0].recipient, "max@remote.example");
-    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 <max@remote.example>... User unknown");
-}
-
 TEST(BounceEmail, MultiLineReplyOpenedAfterTheMtasOwnWords) {
     // "Remote host said: 550-5.7.26 ..." opens a multi-line reply whose next lines start with
     // their own code.
@@ -448,30 +461,6 @@ TEST(BounceEmail, ReasonEndingWithTheListedAddressIsNoNewRecipientLine) {
     BounceEmail e = read_bounce_email(email);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].diagnostic, "Server message: unknown user <kim@example.com>");
-}
-
-TEST(BounceEmail, GmailAddressNotFoundWithoutADsnPart) {
-    // "Your message wasn't delivered to a@b because ..."
-    std::string email = read_data("gmail-address-not-found-text-only.eml");
-    ASSERT_FALSE(email.empty());
-    BounceEmail e = read_bounce_email(email);
-    ASSERT_EQ(e.recipients.size(), 1u);
-    EXPECT_EQ(e.recipients[0].recipient, "peggy@example.com");
-    EXPECT_EQ(e.recipients[0].diagnostic,
-              "550 5.1.1 <peggy@example.com>: Recipient address rejected: User unknown in "
-              "virtual alias table");
-}
-
-TEST(BounceEmail, ExchangeNdrInItalianFromAnUnnamedSender) {
-    // Neither the sender ("Microsoft Outlook <MicrosoftExchange...@...>") nor any English
-    // wording says this is a report: the localized subject ("Non recapitabile:") and intro
-    // ("Recapito non riuscito per i destinatari o gruppi seguenti:") do.
-    std::string email = read_data("exchange-it-no-dsn.eml");
-    ASSERT_FALSE(email.empty());
-    BounceEmail e = read_bounce_email(email);
-    ASSERT_EQ(e.recipients.size(), 1u);
-    EXPECT_EQ(e.recipients[0].recipient, "ana.it@remote.example");
-    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found");
 }
 
 TEST(BounceEmail, EximNamesTheHostOnItsOwnLineAndTheCommandAfterFor) {
