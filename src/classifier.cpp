@@ -77,12 +77,13 @@ class LazyColdPattern {
     mutable std::unique_ptr<ColdPattern> m_cold;
 };
 
-// How many searches a pattern makes in its cold form before it is compiled for a DFA. On the
-// bounce-email corpus (758 files, most patterns run a few times) 16 to 64 cost about the same,
-// a fifth less CPU than DFAs from the start (fewer than half the page faults). A log run makes
-// nearly all its searches with DFAs; compiling its hot patterns twice costs it ~1.6 % of its
-// instructions at -j 1 (1 M lines), nothing at -j N (use_own_patterns_on_this_thread).
-constexpr std::uint32_t k_cold_searches = 32;
+// How many searches a pattern makes in its cold form before it is compiled for a DFA. A pattern
+// that turns out hot is compiled twice, a fixed cost per process (callgrind, 30 MB of generated
+// bounces at -j 1: +5 % at 4 searches, +6 % at 8, +9 % at 32; less the longer the run), while
+// the 758 corpus files gain from 1 % (4) to 9 % (32) of their instructions, and most of their
+// page faults from the first searches on (-22 % task-clock at 16). 8 keeps nearly all of the
+// one and little of the other. Line workers at -j N never use the cold form.
+constexpr std::uint32_t k_cold_searches = 8;
 
 // Threads that classify many replies side by side (Classifier::use_own_patterns_on_this_thread)
 // compile their own copy of each pattern they need: RE2 keeps one DFA cache per pattern behind
