@@ -78,18 +78,18 @@ class LazyColdPattern {
 };
 
 // How many searches a pattern makes in its cold form before it is compiled for a DFA. A pattern
-// that turns out hot is compiled twice, a fixed cost per process (callgrind, 30 MB of generated
-// bounces at -j 1: +5 % at 4 searches, +6 % at 8, +9 % at 32; less the longer the run), while
-// the 758 corpus files gain from 1 % (4) to 9 % (32) of their instructions, and most of their
-// page faults from the first searches on (-22 % task-clock at 16). 8 keeps nearly all of the
-// one and little of the other. Line workers at -j N never use the cold form.
+// that turns out hot is compiled twice, a fixed cost per process: 30 MB of generated bounces at
+// -j 1 run +5.4 % instructions at 4 searches, +6.1 % at 8, +9.3 % at 32 (callgrind; less the
+// longer the run). The 758 corpus files run -1.3 %, -7.3 % and -8.8 %, and lose most of their
+// page faults from the first searches on. 8 keeps most of that gain at two thirds of 32's cost.
+// Line workers at -j N never use the cold form.
 constexpr std::uint32_t k_cold_searches = 8;
 
 // The longest text searched in the cold form. RE2 runs its backtracker only on a text short
-// enough for its bitmap (256 K bits over the program's instruction lists: ~800 bytes for the
-// largest patterns); on a longer one the cold form costs a DFA pass and then an NFA over the
-// match, far slower than the DFA form on a large text (a 100 MB line: 6 s became 9 s). 99 % of
-// the corpus's replies are under 400 bytes.
+// enough for its bitmap (256 K bits shared by the text's bytes and the program's instruction
+// lists: the larger the pattern, the shorter the text); on a longer one the cold form costs a DFA
+// pass and then an NFA over the match, far slower than the DFA form on a large text (a 100 MB
+// line: 6.5 s became 8 s). 99 % of the corpus's replies are under 400 bytes.
 constexpr std::size_t k_cold_text_limit = 512;
 
 // Threads that classify many replies side by side (Classifier::use_own_patterns_on_this_thread)
