@@ -396,6 +396,13 @@ BounceEmail read_email(std::string_view raw, int depth) {
         };
         std::string text_command;                      // "-": the text names no command at all
         std::optional<detail::Transcript> transcript;  // read on first need
+        auto names = [](const detail::TextRecipient& t, const DsnRecipient& o) {
+            return same_address(t.address, o.final_recipient) ||
+                   same_address(t.address, o.original_recipient);
+        };
+        // How many DSN recipients the text's only recipient names: counted once, not once per
+        // DSN recipient (a DSN may list 100,000).
+        std::optional<std::size_t> named_by_only_text_recipient;
         for (DsnRecipient& d : dsn.recipients) {
             BounceRecipient r;
             r.format = "rfc3464";
@@ -429,12 +436,12 @@ BounceEmail read_email(std::string_view raw, int depth) {
             if (codeless || (r.smtp_command.empty() && text_command != "-")) {
                 // The text's only recipient stands for this one unless the DSN lists it as
                 // another recipient (a report of one failure among delivered or delayed ones).
-                auto another_recipient = [&](const detail::TextRecipient& t) {
-                    return std::any_of(
-                        dsn.recipients.begin(), dsn.recipients.end(), [&](const DsnRecipient& o) {
-                            return &o != &d && (same_address(t.address, o.final_recipient) ||
-                                                same_address(t.address, o.original_recipient));
-                        });
+                auto another_recipient = [&](const detail::TextRecipient& only) {
+                    if (!named_by_only_text_recipient)
+                        named_by_only_text_recipient = std::size_t(
+                            std::count_if(dsn.recipients.begin(), dsn.recipients.end(),
+                                          [&](const DsnRecipient& o) { return names(only, o); }));
+                    return *named_by_only_text_recipient > (names(only, d) ? 1u : 0u);
                 };
                 for (const detail::TextRecipient& t : read_text()) {
                     if (same_address(t.address, r.recipient) ||
