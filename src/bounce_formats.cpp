@@ -1016,6 +1016,12 @@ std::string sendmail_transcript_summary(std::string_view text) {
     return count == 1 ? found : std::string();
 }
 
+// "Undeliverable" in the subjects and bodies of Exchange's and Outlook's non-delivery reports
+// in other languages (German, French, Spanish, Italian, Dutch, Portuguese, Polish, Chinese).
+#define LOCALIZED_UNDELIVERABLE                                                                    \
+    "unzustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar|não é possível " \
+    "entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞"
+
 bool looks_like_failure_report(const TextContext& ctx) {
     if (looks_like_failure_text(ctx)) return true;
     static const RE2 k_sender(
@@ -1029,12 +1035,10 @@ bool looks_like_failure_report(const TextContext& ctx) {
         "recipient)|smtp error|user unknown|no such user|mailbox (?:is )?full|"
         "delivery status|returned mail|error delivering|did not reach|was not delivered|"
         "message was rejected|failed recipient|not a member|rejected|refused|transcript of "
-        "session|配信|送信できません|"
-        // Exchange's and Outlook's non-delivery reports in other languages.
-        "unzustellbar|zustellung an folgende|non remis|la remise a échoué|no se puede "
-        "entregar|error en la entrega|non recapitabile|recapito non riuscito|onbestelbaar|"
-        "bezorging is mislukt|não é possível entregar|a entrega falhou|nie można "
-        "dostarczyć|无法投递|无法传递|無法傳遞)");
+        "session|配信|送信できません|" LOCALIZED_UNDELIVERABLE
+        // The opening lines of Exchange's and Outlook's reports in those languages.
+        "|zustellung an folgende|la remise a échoué|error en la entrega|recapito non riuscito|"
+        "bezorging is mislukt|a entrega falhou)");
     std::string_view report = report_section(ctx.text);
     return RE2::PartialMatch(piece(report.substr(0, 20000)), k_body);
 }
@@ -1044,8 +1048,7 @@ bool looks_like_failure_text(const TextContext& ctx) {
         "(?i)(undeliver|delivery (status notification|failure|failed|has failed|problem)|"
         "returned mail|failure notice|mail delivery|non-?deliver|could not be delivered|"
         "not be delivered|permanent error|delivery error|rejected|mail system error|"
-        "unzustellbar|non remis|échec|配信|no se puede entregar|non recapitabile|onbestelbaar|"
-        "não é possível entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞)");
+        "échec|配信|" LOCALIZED_UNDELIVERABLE ")");
     return RE2::PartialMatch(piece(ctx.subject), re) || RE2::PartialMatch(piece(ctx.from), re);
 }
 
