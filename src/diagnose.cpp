@@ -34,6 +34,23 @@ bool is_host_name(std::string_view relay) {
     return relay.find_first_of(".:") != std::string_view::npos;
 }
 
+// The host a DSN's Remote-MTA value names. MTAs add what they know after the name
+// ("mx.example.jp [192.0.2.1]", "mx.example.jp (TCP|192.0.2.2|25) (ESMTP)", "192.0.2.3 (the
+// server for the domain.)"), and some write the name fully qualified ("mx.example.jp."), so
+// keep the first word, without a final dot or an address literal's brackets.
+std::string_view host_of_remote_mta(std::string_view mta) {
+    std::size_t start = mta.find_first_not_of(" \t");
+    if (start == std::string_view::npos) return {};
+    std::string_view host = mta.substr(start);
+    host = host.substr(0, host.find_first_of(" \t("));
+    if (!host.empty() && host.front() != '[')
+        host = host.substr(0, host.find('['));  // "mx[192.0.2.1]"
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    while (!host.empty() && host.back() == '.') host.remove_suffix(1);
+    return host;
+}
+
 bool is_success_action(std::string_view action) {
     return action == "delivered" || action == "relayed" || action == "expanded";
 }
@@ -134,7 +151,8 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
         if (is_enhanced_code(r.status) &&
             status_is_more_precise(r.status, result.reply.enhanced_code))
             result.reply.enhanced_code = r.status;
-        if (result.reply.remote_host.empty()) result.reply.remote_host = r.remote_mta;
+        if (result.reply.remote_host.empty())
+            result.reply.remote_host = host_of_remote_mta(r.remote_mta);
         if (result.reply.smtp_command.empty()) result.reply.smtp_command = r.smtp_command;
         if (r.kind == ReportKind::feedback) {
             result.diagnosis =
