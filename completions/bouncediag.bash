@@ -1,7 +1,7 @@
 # bash completion for bouncediag                                   -*- shell-script -*-
 
 _bouncediag_fields="input line message recipient original_recipient basic_code enhanced_code
-text type reason cause action provider blocklist rule matched meaning fix codes_inconsistent
+text type reason cause action provider receiving_provider blocklist rule matched meaning fix codes_inconsistent
 remote_host smtp_command format dsn_action dsn_status reporting_mta remote_mta
 last_attempt_date queue_id timestamp feedback_type original_message_id original_from
 original_to original_subject original_date"

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "bouncediag/providers.h"
+
 #include "reply_cache.h"
 
 namespace bouncediag {
@@ -68,6 +70,7 @@ Result diagnose_reply_with(std::string_view text, Classify&& classify) {
     result.format = "reply";
     result.reply = parse_reply(text);
     result.diagnosis = classify(result.reply);
+    result.receiving_provider = receiving_provider(result.reply.remote_host, {});
     return result;
 }
 
@@ -98,6 +101,7 @@ Result diagnose_log_event_with(Event&& event, Classify&& classify) {
     result.timestamp = std::forward<Event>(event).timestamp;
     if (is_host_name(event.relay)) result.remote_mta = std::forward<Event>(event).relay;
     result.dsn_status = std::forward<Event>(event).status;
+    result.receiving_provider = receiving_provider(result.reply.remote_host, result.recipient);
     return result;
 }
 
@@ -181,6 +185,7 @@ std::vector<Result> diagnose_email(const BounceEmail& email, const Classifier& c
         result.queue_id = r.queue_id;
         result.feedback_type = r.feedback_type;
         result.original = email.original;
+        result.receiving_provider = receiving_provider(result.reply.remote_host, r.recipient);
         results.push_back(std::move(result));
     }
     return results;

@@ -53,6 +53,7 @@ const std::vector<Field>& fields() {
         {"cause", [](const Result& r) { return text(r.diagnosis.cause); }},
         {"action", [](const Result& r) { return text(r.diagnosis.action); }},
         {"provider", [](const Result& r) { return text(r.diagnosis.provider); }},
+        {"receiving_provider", [](const Result& r) { return text(r.receiving_provider); }},
         {"blocklist", [](const Result& r) { return text(r.diagnosis.blocklist); }},
         {"rule",
          [](const Result& r) {
@@ -369,6 +370,7 @@ void json_fields(const Result& r, To& to) {
     to.text("cause", d.cause);
     to.text("action", d.action);
     to.text("provider", d.provider);
+    to.text("receiving_provider", r.receiving_provider);
     to.text("blocklist", d.blocklist);
     to.text("rule", d.rule ? std::string_view(d.rule->id) : std::string_view());
     to.text("matched", d.matched_text);
@@ -520,6 +522,7 @@ std::string format_text(const Result& r, bool color) {
                       : std::string());
     row("fix", d.fix);
     row("provider", d.provider);
+    if (r.receiving_provider != d.provider) row("receiver", r.receiving_provider);
     row("blocklist", d.blocklist);
     if (d.rule != nullptr) {
         row("rule", d.matched_text.empty()

@@ -10,9 +10,15 @@ namespace bouncediag {
 namespace {
 
 constexpr std::array<SummaryDimension, k_summary_dimensions> k_dimensions = {
-    SummaryDimension::type,      SummaryDimension::cause,    SummaryDimension::reason,
-    SummaryDimension::action,    SummaryDimension::provider, SummaryDimension::recipient_domain,
-    SummaryDimension::blocklist, SummaryDimension::rule};
+    SummaryDimension::type,
+    SummaryDimension::cause,
+    SummaryDimension::reason,
+    SummaryDimension::action,
+    SummaryDimension::provider,
+    SummaryDimension::receiving_provider,
+    SummaryDimension::recipient_domain,
+    SummaryDimension::blocklist,
+    SummaryDimension::rule};
 
 // Tables that can grow long show only their most frequent values in text.
 constexpr std::size_t k_top = 10;
@@ -36,8 +42,9 @@ std::size_t index_of(SummaryDimension d) {
 }
 
 bool is_long_table(SummaryDimension d) {
-    return d == SummaryDimension::provider || d == SummaryDimension::recipient_domain ||
-           d == SummaryDimension::blocklist || d == SummaryDimension::rule;
+    return d == SummaryDimension::provider || d == SummaryDimension::receiving_provider ||
+           d == SummaryDimension::recipient_domain || d == SummaryDimension::blocklist ||
+           d == SummaryDimension::rule;
 }
 
 // Columns on a terminal: UTF-8 continuation bytes take none.
@@ -106,6 +113,7 @@ SummaryItem summary_item(const Result& result) {
     item.reason = d.reason;
     item.action = d.action;
     item.provider = d.provider;
+    item.receiving_provider = result.receiving_provider;
     item.recipient = result.recipient;
     item.blocklist = d.blocklist;
     if (d.rule != nullptr) item.rule = d.rule->id;
@@ -118,10 +126,15 @@ bool should_suppress(const Result& result) {
 
 void Summary::add(const SummaryItem& item) {
     ++m_results;
-    const std::array<std::string, k_summary_dimensions> values = {
-        item.type,      item.cause,    item.reason,
-        item.action,    item.provider, recipient_domain(item.recipient),
-        item.blocklist, item.rule};
+    const std::array<std::string, k_summary_dimensions> values = {item.type,
+                                                                  item.cause,
+                                                                  item.reason,
+                                                                  item.action,
+                                                                  item.provider,
+                                                                  item.receiving_provider,
+                                                                  recipient_domain(item.recipient),
+                                                                  item.blocklist,
+                                                                  item.rule};
     for (std::size_t i = 0; i < k_summary_dimensions; ++i) {
         if (values[i].empty())
             ++m_missing[i];
@@ -157,6 +170,8 @@ std::string_view summary_dimension_title(SummaryDimension dimension) {
             return "Action";
         case SummaryDimension::provider:
             return "Provider";
+        case SummaryDimension::receiving_provider:
+            return "Receiving provider";
         case SummaryDimension::recipient_domain:
             return "Recipient domain";
         case SummaryDimension::blocklist:
@@ -179,6 +194,8 @@ std::string_view summary_dimension_key(SummaryDimension dimension) {
             return "action";
         case SummaryDimension::provider:
             return "provider";
+        case SummaryDimension::receiving_provider:
+            return "receiving_provider";
         case SummaryDimension::recipient_domain:
             return "recipient_domain";
         case SummaryDimension::blocklist:
@@ -301,8 +318,9 @@ std::string render_summary_json(const Summary& summary) {
         doc[std::string(summary_dimension_key(d))] = std::move(values);
     }
     nlohmann::ordered_json without = nlohmann::ordered_json::object();
-    for (SummaryDimension d : {SummaryDimension::provider, SummaryDimension::recipient_domain,
-                               SummaryDimension::blocklist, SummaryDimension::rule})
+    for (SummaryDimension d :
+         {SummaryDimension::provider, SummaryDimension::receiving_provider,
+          SummaryDimension::recipient_domain, SummaryDimension::blocklist, SummaryDimension::rule})
         without[std::string(summary_dimension_key(d))] = summary.missing(d);
     doc["without"] = std::move(without);
     // Values come from logs and rule files: replace invalid UTF-8 rather than throw.

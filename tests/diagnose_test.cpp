@@ -79,3 +79,23 @@ TEST(DiagnoseEmail, ReplyWrapperHostComesFirst) {
     ASSERT_EQ(results.size(), 1u);
     EXPECT_EQ(results[0].reply.remote_host, "mx.example.com");
 }
+
+// Who received the message: the replying host's provider, named even when the reply's wording
+// is generic (no rule's provider).
+TEST(DiagnoseEmail, NamesTheProviderThatRunsTheReplyingHost) {
+    std::vector<Result> results =
+        diagnose_dsn("gmail-smtp-in.l.google.com. (192.0.2.5, the server for the domain.)",
+                     "550 5.1.1 User unknown");
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].diagnosis.provider, "");
+    EXPECT_EQ(results[0].receiving_provider, "Google Gmail");
+}
+
+TEST(DiagnoseLogEvent, NamesTheProviderFromTheRecipientDomainWithoutAHost) {
+    LogEvent event;
+    event.recipient = "ann@yahoo.com";
+    event.reply = "550 5.1.1 User unknown";
+    event.relay = "none";
+    Result result = diagnose_log_event(event, embedded_classifier());
+    EXPECT_EQ(result.receiving_provider, "Yahoo");
+}

@@ -116,6 +116,7 @@ TEST(JsonOutput, KeysAreTheFieldListInOrder) {
     r.reply.remote_host = "mx";
     r.reply.smtp_command = "RCPT TO";
     r.diagnosis.provider = "P";
+    r.receiving_provider = "R";
     r.diagnosis.blocklist = "B";
     r.diagnosis.matched_text = "m";
     r.diagnosis.meaning = "means";

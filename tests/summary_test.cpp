@@ -15,10 +15,10 @@ Summary small_summary() {
     s.add_skipped(40);
     s.add_skipped();
     for (int i = 0; i < 2; ++i)
-        s.add({"hard", "bad-address", "userunknown", "suppress", "Google Gmail",
+        s.add({"hard", "bad-address", "userunknown", "suppress", "Google Gmail", "Google Gmail",
                "User" + std::to_string(i) + "@Gmail.COM", "", "gmail.user-unknown"});
-    s.add({"soft", "greylisting", "blocked", "retry", "", "ann@example.net", "", "rfc.4.7.1"});
-    s.add({"unknown", "unknown", "undefined", "none", "", "", "", ""});
+    s.add({"soft", "greylisting", "blocked", "retry", "", "", "ann@example.net", "", "rfc.4.7.1"});
+    s.add({"unknown", "unknown", "undefined", "none", "", "", "", "", ""});
     return s;
 }
 
@@ -76,6 +76,10 @@ TEST(Summary, TextIsAlignedTablesWithBars) {
         "  Google Gmail            2   50.0%  "
         "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\n"
         "\n"
+        "Receiving provider\n"
+        "  Google Gmail            2   50.0%  "
+        "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\n"
+        "\n"
         "Recipient domain\n"
         "  gmail.com               2   50.0%  "
         "\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588\n"
@@ -118,7 +122,7 @@ TEST(Summary, LongTablesShowTheirTop10) {
     s.add_input();
     for (int i = 0; i < 14; ++i)
         for (int n = 0; n <= i; ++n)
-            s.add({"hard", "bad-address", "userunknown", "suppress", "",
+            s.add({"hard", "bad-address", "userunknown", "suppress", "", "",
                    "a@d" + std::to_string(100 + i) + ".example", "", "rfc.5.1.1"});
     const std::string text = render_summary_text(s, false, 80);
     EXPECT_NE(text.find("Recipient domain (top 10 of 14)\n  d113.example"), std::string::npos);
@@ -128,7 +132,7 @@ TEST(Summary, LongTablesShowTheirTop10) {
 
 TEST(Summary, LongLabelsAreCut) {
     Summary s;
-    s.add({"hard", "policy", "blocked", "none", "", "x@example.com", "",
+    s.add({"hard", "policy", "blocked", "none", "", "", "x@example.com", "",
            "a-very-long-rule-identifier.that-goes-on-and-on-forever"});
     const std::string text = render_summary_text(s, false, 100);
     EXPECT_NE(text.find("  a-very-long-rule-identifier.tha\u2026  "), std::string::npos);
@@ -143,23 +147,24 @@ TEST(Summary, NothingFound) {
 }
 
 TEST(Summary, Json) {
-    EXPECT_EQ(render_summary_json(small_summary()),
-              R"({"inputs":2,"lines_skipped":41,"results":4,)"
-              R"("type":{"hard":2,"soft":1,"unknown":1},)"
-              R"("cause":{"bad-address":2,"greylisting":1,"unknown":1},)"
-              R"("reason":{"userunknown":2,"blocked":1,"undefined":1},)"
-              R"("action":{"suppress":2,"none":1,"retry":1},)"
-              R"("provider":{"Google Gmail":2},)"
-              R"("recipient_domain":{"gmail.com":2,"example.net":1},)"
-              R"("blocklist":{},)"
-              R"("rule":{"gmail.user-unknown":2,"rfc.4.7.1":1},)"
-              R"("without":{"provider":2,"recipient_domain":1,"blocklist":4,"rule":1}})"
-              "\n");
+    EXPECT_EQ(
+        render_summary_json(small_summary()),
+        R"({"inputs":2,"lines_skipped":41,"results":4,)"
+        R"("type":{"hard":2,"soft":1,"unknown":1},)"
+        R"("cause":{"bad-address":2,"greylisting":1,"unknown":1},)"
+        R"("reason":{"userunknown":2,"blocked":1,"undefined":1},)"
+        R"("action":{"suppress":2,"none":1,"retry":1},)"
+        R"("provider":{"Google Gmail":2},"receiving_provider":{"Google Gmail":2},)"
+        R"("recipient_domain":{"gmail.com":2,"example.net":1},)"
+        R"("blocklist":{},)"
+        R"("rule":{"gmail.user-unknown":2,"rfc.4.7.1":1},)"
+        R"("without":{"provider":2,"receiving_provider":2,"recipient_domain":1,"blocklist":4,"rule":1}})"
+        "\n");
 }
 
 TEST(Summary, JsonSurvivesInvalidUtf8) {
     Summary s;
-    s.add({"hard", "unknown", "undefined", "none", "Bad\xff", "a@b.example", "", ""});
+    s.add({"hard", "unknown", "undefined", "none", "Bad\xff", "", "a@b.example", "", ""});
     EXPECT_NE(render_summary_json(s).find("Bad\xef\xbf\xbd"), std::string::npos);
 }
 

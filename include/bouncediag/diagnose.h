@@ -35,6 +35,9 @@ struct Result {
     std::string timestamp;
     std::string feedback_type;
     ReturnedMessage original;
+    // Who received the message: the provider that runs the replying host, else the one that
+    // holds the recipient's domain (bouncediag/providers.h); empty when neither is known.
+    std::string_view receiving_provider;
 
     // True when a rule (or the report itself: feedback, auto-reply, delivery) explains it.
     bool diagnosed() const { return diagnosis.matched() || diagnosis.reason != "undefined"; }

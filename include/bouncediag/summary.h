@@ -21,6 +21,7 @@ struct SummaryItem {
     std::string reason;
     std::string action;
     std::string provider;
+    std::string receiving_provider;
     std::string recipient;  // the recipient domain is derived from it
     std::string blocklist;
     std::string rule;  // the deciding rule's id, empty when no rule matched
@@ -40,11 +41,12 @@ enum class SummaryDimension {
     reason,
     action,
     provider,
+    receiving_provider,
     recipient_domain,
     blocklist,
     rule
 };
-inline constexpr std::size_t k_summary_dimensions = 8;
+inline constexpr std::size_t k_summary_dimensions = 9;
 
 // One value of a dimension and how many results had it.
 struct SummaryCount {
@@ -82,15 +84,16 @@ std::string_view summary_dimension_title(SummaryDimension dimension);
 std::string_view summary_dimension_key(SummaryDimension dimension);
 
 // Aligned tables with counts, percentages of all results and a bar per value, one table per
-// dimension; long tables (providers, domains, blocklists, rules) show their top 10. `width` is
-// the terminal width (<= 0: 80); `color` adds ANSI colours.
+// dimension; long tables (providers, receiving providers, domains, blocklists, rules) show their
+// top 10. `width` is the terminal width (<= 0: 80); `color` adds ANSI colours.
 std::string render_summary_text(const Summary& summary, bool color, int width);
 
 // One JSON document (with a trailing newline):
 // {"inputs":N,"lines_skipped":N,"results":N,
 //  "type":{"hard":12,"soft":8},"cause":{...},"reason":{...},"action":{...},"provider":{...},
+//  "receiving_provider":{...},
 //  "recipient_domain":{...},"blocklist":{...},"rule":{...},
-//  "without":{"provider":N,"recipient_domain":N,"blocklist":N,"rule":N}}
+//  "without":{"provider":N,"receiving_provider":N,"recipient_domain":N,"blocklist":N,"rule":N}}
 // Each object lists every value, most frequent first; "without" counts results with no value.
 std::string render_summary_json(const Summary& summary);
 
