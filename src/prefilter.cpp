@@ -55,6 +55,27 @@ bool is_foldable(std::string_view atom) {
     return true;
 }
 
+// The longest run of `atom` that fold_for_atoms leaves comparable (ASCII and caseless
+// characters), if it has at least k_min_atom_length bytes, else "". A text that contains the
+// atom in any case contains the run in its folded form, so the run can stand in for an atom
+// with cased non-ASCII letters: "passement de quota" for "dépassement de quota".
+std::string_view foldable_run(std::string_view atom) {
+    std::string_view best;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < atom.size();) {
+        bool keeps = true;
+        if (static_cast<unsigned char>(atom[i]) < 0x80)
+            ++i;
+        else
+            keeps = is_caseless(decode_utf8(atom, i));
+        if (!keeps)
+            start = i;
+        else if (i - start > best.size())
+            best = atom.substr(start, i - start);
+    }
+    return best.size() >= std::size_t(k_min_atom_length) ? best : std::string_view();
+}
+
 }  // namespace
 
 RE2::Options pattern_options() {
@@ -89,31 +110,48 @@ PatternPrefilter prefilter_of(std::string_view pattern) {
         return potential.empty();
     };
     PatternPrefilter result;
+    // Each atom's comparable form: itself, or the longest run of it that folding keeps.
+    std::vector<std::string_view> usable_form(atoms.size());
+    for (std::size_t i = 0; i < atoms.size(); ++i)
+        usable_form[i] =
+            is_foldable(atoms[i]) ? std::string_view(atoms[i]) : foldable_run(atoms[i]);
     // Start from every usable atom and drop atoms (shortest first: long atoms select fewer
     // patterns) while the list still does.
     std::vector<std::size_t> usable;
     for (std::size_t i = 0; i < atoms.size(); ++i) {
-        if (is_foldable(atoms[i])) {
+        if (!usable_form[i].empty()) {
             usable.push_back(i);
             in_list[i] = true;
         }
     }
     if (!usable.empty() && list_suffices()) {
         std::stable_sort(usable.begin(), usable.end(), [&](std::size_t a, std::size_t b) {
-            return atoms[a].size() < atoms[b].size();
+            return usable_form[a].size() < usable_form[b].size();
         });
         for (std::size_t i : usable) {
             in_list[i] = false;
             if (!list_suffices()) in_list[i] = true;
         }
+        // A listed form that contains another adds nothing: a text with it has the other too.
+        std::vector<std::string_view> listed;
         for (std::size_t i = 0; i < atoms.size(); ++i)
-            if (in_list[i]) result.atoms.push_back(atoms[i]);
+            if (in_list[i]) listed.push_back(usable_form[i]);
+        for (std::string_view form : listed) {
+            bool redundant = std::any_of(listed.begin(), listed.end(), [&](std::string_view other) {
+                return other.size() < form.size() && form.find(other) != std::string_view::npos;
+            });
+            bool seen =
+                std::find(result.atoms.begin(), result.atoms.end(), form) != result.atoms.end();
+            if (!redundant && !seen) result.atoms.emplace_back(form);
+        }
         // Atoms the pattern cannot do without (an AND in the tree: "user ... unknown") make a
         // stricter test, checked once an atom of the list has made the pattern a candidate.
         for (std::size_t i : usable) {
             std::fill(in_list.begin(), in_list.end(), false);
             in_list[i] = true;
-            if (list_suffices()) result.required.push_back(atoms[i]);
+            if (list_suffices() && std::find(result.required.begin(), result.required.end(),
+                                             usable_form[i]) == result.required.end())
+                result.required.emplace_back(usable_form[i]);
         }
         return result;
     }

@@ -89,6 +89,22 @@ TEST(Prefilter, CasedNonAsciiLettersNeedANonAsciiText) {
     EXPECT_FALSE(jp.atoms.empty());
 }
 
+// An accented Latin letter has case, so an atom holding it cannot be compared with a folded
+// text; the longest part of it without such letters can, and keeps the pattern out of the
+// replies that lack it (before, such patterns were tried on every reply).
+TEST(Prefilter, AccentedAtomsLeaveTheirUnaccentedPart) {
+    PatternPrefilter p = prefilter_of("d[ée]passement de quota");
+    EXPECT_FALSE(p.atoms.empty());
+    EXPECT_TRUE(admitted(p, "552 D\u00c9PASSEMENT DE QUOTA"));
+    EXPECT_TRUE(admitted(p, "552 dépassement de quota"));
+    EXPECT_TRUE(admitted(p, "552 depassement de quota"));
+    EXPECT_FALSE(admitted(p, "552 quota exceeded"));
+    PatternPrefilter de =
+        prefilter_of("benutzer hat das speichervolumen (?:ue|\u00fc)berschritten");
+    EXPECT_TRUE(admitted(de, "Benutzer hat das Speichervolumen \u00dcberschritten"));
+    EXPECT_FALSE(admitted(de, "mailbox full"));
+}
+
 TEST(Prefilter, KelvinSignAndLongSFoldToAscii) {
     // RE2 folds U+212A with k and U+017F with s; so does the text folding.
     PatternPrefilter p = prefilter_of("mailbox unknown");
