@@ -470,7 +470,7 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
             if (r.smtp_command.empty()) {
                 if (!transcript) transcript.emplace(text);
-                r.smtp_command = transcript->command_for(r.recipient);
+                r.smtp_command = transcript->command_for(r.recipient, r.diagnostic);
             }
             if (r.diagnostic.empty()) {
                 r.diagnostic = detail::text_near(text, r.recipient);

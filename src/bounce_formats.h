@@ -32,10 +32,11 @@ class Transcript {
   public:
     explicit Transcript(std::string_view text);
 
-    // The command that the reply to `address` answered (the reply to the command naming it,
-    // else the reply naming it, else the transcript's only failure reply); empty when the
-    // transcript does not show that command.
-    std::string command_for(std::string_view address) const;
+    // The command that the failure reply to `address` answered (the reply to the command
+    // naming it, else the reply naming it, else the reply that starts like `reply`, the text
+    // the report gives for the recipient, else the transcript's only failure reply); empty
+    // when the transcript does not show that command.
+    std::string command_for(std::string_view address, std::string_view reply = {}) const;
 
   private:
     // One reply and the command it answers.
