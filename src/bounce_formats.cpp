@@ -250,6 +250,21 @@ const RE2& basic_code_re() {
     return re;
 }
 
+// Where the quote `quote` that opened before `reply` closes inside it: its last occurrence,
+// when words, not letters of the reply, follow it ("'550 ...' zurückgegeben", not "user's
+// mailbox"); npos when it does not close on this line.
+std::size_t closing_quote(std::string_view reply, char quote) {
+    std::size_t at = reply.rfind(quote);
+    if (at == std::string_view::npos || at < 4) return std::string_view::npos;
+    std::string_view after = reply.substr(at + 1);
+    if (after.size() > 80 || (!after.empty() && !is_re2_space(after.front()) &&
+                              after.front() != '.' && after.front() != ',' && after.front() != ')'))
+        return std::string_view::npos;
+    // The words after it are the sentence's, never a reply of their own.
+    if (RE2::PartialMatch(piece(after), code_re())) return std::string_view::npos;
+    return at;
+}
+
 // The reply of a line ends where the text that encloses it closes: a quote that opened before
 // it (Exchange: "Remote Server returned '550 5.1.1 ...'"), Exchange's "#550 ... ##", a
 // parenthesis or angle bracket left open before it (Sendmail: "(reason: 550 5.1.1 <a@b>...
@@ -266,6 +281,11 @@ void strip_enclosing(std::string_view before, std::string& reply) {
     const char open = before.back();
     if ((open == '\'' || open == '"') && reply.size() > 1 && reply.back() == open) {
         drop_suffix(1);
+    } else if ((open == '\'' || open == '"') && closing_quote(reply, open) != std::string::npos) {
+        // The sentence goes on after the quote: localized Exchange "Remoteserver hat '550 ...'
+        // zurückgegeben.", "... '550 ...' が返されました", Axigen "replied \"550 ...\" after RCPT
+        // TO command".
+        drop_suffix(reply.size() - closing_quote(reply, open));
     } else if (reply.starts_with('#') && reply.ends_with("##")) {
         drop_suffix(2);
     } else {
@@ -524,6 +544,16 @@ std::size_t report_end(std::string_view text, const std::vector<std::string_view
     return lines.size();
 }
 
+// Lines an MTA adds to a recipient's entry that say nothing about the failure: qmail's
+// "Giving up on 192.0.2.1." after the remote reply, Exim's "(generated from info@example.com)"
+// naming the alias the address came from.
+bool is_annotation(std::string_view line) {
+    char c = first_after_re2_space(line);
+    if (c != 'G' && c != '(') return false;
+    static const RE2 re("^\\s*(?:Giving up on \\S+|\\(generated from [^()]*\\))\\s*$");
+    return RE2::FullMatch(piece(line), re);
+}
+
 // A necessary condition for a line pattern, checked before it.
 using LineFilter = bool (*)(std::string_view line);
 
@@ -635,7 +665,7 @@ class Reader {
                 server_reply = trim(line).substr(3);
             if (m_current == k_none) {
                 preamble.push_back(line);
-            } else {
+            } else if (!is_annotation(line)) {
                 blocks[m_current].lines.push_back(line);
             }
         }

@@ -146,7 +146,7 @@ TEST(BounceEmail, QmailFormat) {
     BounceEmail e = read_bounce_email(email);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "dave@example.com");
-    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 No such user Giving up on 192.0.2.2.");
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 No such user");
     EXPECT_EQ(e.original.message_id, "<q1@example.net>");
 }
 
@@ -847,6 +847,27 @@ TEST(BounceEmail, QmailQueueLifetimeNoteAfterAPermanentReply) {
                      "I'm not going to try again; this message has been in the queue too long.\n"));
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_NE(e.recipients[0].diagnostic.find("not going to try again"), std::string::npos);
+}
+
+TEST(BounceEmail, AnnotationLinesAreNoPartOfTheReply) {
+    // qmail's "Giving up on HOST." closes the entry after the remote reply.
+    BounceEmail e = read_bounce_email(qmail_bounce(
+        "sara@example.com",
+        "192.0.2.2 does not like recipient.\nRemote host said: 550 5.1.1 <sara@example.com>: "
+        "User unknown\nGiving up on 192.0.2.2.\n"));
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.1.1 <sara@example.com>: User unknown");
+    // Exim names the alias an address came from on the line after it.
+    std::string email =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  walt@example.org\n    (generated from info@example.org)\n    Unrouteable address\n";
+    e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "walt@example.org");
+    EXPECT_EQ(e.recipients[0].diagnostic, "Unrouteable address");
 }
 
 TEST(BounceEmail, FmlMailingListNotice) {
