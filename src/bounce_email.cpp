@@ -572,10 +572,23 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
         }
 
-        // A failure report that names no recipient in its text (old Sendmail, some gateways):
-        // the returned message's recipient is the one that failed.
+        // A failure report that names no recipient in a shape the formats know (old Sendmail,
+        // Exchange 2003's display names, some gateways): the recipients of the returned message
+        // that the report mentions failed; when it mentions none, its first recipient did.
         if (detail::looks_like_failure_text(ctx) || !dsn_parts.empty()) {
             std::string diagnostic = detail::report_diagnostic(text);
+            for (detail::NamedRecipient& named :
+                 detail::returned_recipients_named(text, result.original.to)) {
+                BounceRecipient r;
+                r.format = "returned-message";
+                r.recipient = std::move(named.address);
+                // The paragraph naming it, when it quotes a reply; else the report's reply.
+                bool own = detail::has_reply_code(named.diagnostic) || diagnostic.empty();
+                r.diagnostic = own ? std::move(named.diagnostic) : diagnostic;
+                r.dsn_action = "failed";
+                if (!r.diagnostic.empty()) result.recipients.push_back(std::move(r));
+            }
+            if (!result.recipients.empty()) return result;
             std::string rcpt = clean_address(result.original.to);
             if (!rcpt.empty() && !diagnostic.empty()) {
                 BounceRecipient r;

@@ -854,6 +854,88 @@ std::string text_near(std::string_view text, std::string_view address) {
 
 namespace {
 
+// One entry of an address list ("Bob Remote" <bob@example.com>): its display name, if any,
+// and its address.
+struct ListedAddress {
+    std::string name, address;
+};
+
+// Splits an address list header at the commas outside quotes and angle brackets.
+std::vector<ListedAddress> address_list(std::string_view value) {
+    std::vector<ListedAddress> out;
+    auto add = [&](std::string_view entry) {
+        ListedAddress a;
+        a.address = clean_address(entry);
+        if (a.address.empty() || a.address.find('@') == std::string::npos) return;
+        if (std::size_t lt = entry.find('<'); lt != std::string_view::npos) {
+            std::string_view name = trim(entry.substr(0, lt));
+            if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+                name = trim(name.substr(1, name.size() - 2));
+            if (name.find('@') == std::string_view::npos) a.name = std::string(name);
+        }
+        out.push_back(std::move(a));
+    };
+    bool quoted = false;
+    int angle = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        char c = value[i];
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == '<') ++angle;
+        if (c == '>' && angle > 0) --angle;
+        if (c == ',' && angle == 0) {
+            add(value.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    add(value.substr(start));
+    return out;
+}
+
+// Lines that quote the returned message's own address fields ("To: a@b, c@d") in a report
+// name every recipient, failed or not.
+bool is_address_field_line(std::string_view line) {
+    static const RE2 re("(?i)^\\s*(?:to|cc|bcc)\\s*:");
+    return line.find(':') != std::string_view::npos && RE2::PartialMatch(piece(line), re);
+}
+
+}  // namespace
+
+std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std::string_view to) {
+    std::vector<NamedRecipient> out;
+    std::vector<ListedAddress> listed = address_list(to);
+    if (listed.empty()) return out;
+    std::vector<std::string_view> lines = split_lines(report_section(text));
+    for (const ListedAddress& a : listed) {
+        bool by_address = std::any_of(lines.begin(), lines.end(), [&](std::string_view l) {
+            return ifind(l, a.address) != std::string_view::npos && !is_address_field_line(l);
+        });
+        if (by_address) {
+            out.push_back({a.address, text_near(text, a.address)});
+            continue;
+        }
+        // A display name opening a line, followed by the end of the line or a blank: the
+        // reason is the rest of its paragraph.
+        if (a.name.size() < 3) continue;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            std::string_view t = trim(lines[i]);
+            if (t.size() < a.name.size() || !iequals(t.substr(0, a.name.size()), a.name) ||
+                (t.size() > a.name.size() && !is_re2_space(t[a.name.size()])))
+                continue;
+            std::size_t end = i + 1;
+            while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
+            std::vector<std::string_view> reason(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                                 lines.begin() + static_cast<std::ptrdiff_t>(end));
+            out.push_back({a.address, diagnostic_of(reason)});
+            break;
+        }
+    }
+    return out;
+}
+
+namespace {
+
 // The reply parser's spelling (Reply::smtp_command) of a command as reports name it.
 std::string command_name(std::string_view said) {
     std::string c;

@@ -80,6 +80,18 @@ bool looks_like_failure_report(const TextContext& ctx);
 // Diagnostic-Code whose text lists recipients in a shape no format reader knows).
 std::string text_near(std::string_view text, std::string_view address);
 
+// A recipient of the returned message that the report names, with the reply text it gives.
+struct NamedRecipient {
+    std::string address;
+    std::string diagnostic;
+};
+
+// The recipients in the returned message's To: field (`to`, decoded) that the report section
+// of `text` names: by address, or by display name at the start of a line (Exchange 2003 lists
+// "Bob Remote on 3/15/2024 10:00 AM" over the reason). Each comes with the reply text of its
+// paragraph. Empty when the report names none of them.
+std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std::string_view to);
+
 // Whether `text` carries a 4xx/5xx reply code or a 4.x.x/5.x.x enhanced status code.
 bool has_reply_code(std::string_view text);
 
