@@ -426,6 +426,27 @@ TEST(BounceEmail, ReadReceiptIsNoBounce) {
     EXPECT_TRUE(read_bounce_email(email).recipients.empty());
 }
 
+TEST(BounceEmail, RejectionMdnIsAFailure) {
+    // Dovecot (a full mailbox, a Sieve "reject") refuses with an MDN: "...; deleted",
+    // "Auto-Submitted: auto-replied (rejected)". The reason follows the announcing line.
+    std::string email = read_data("dovecot-rejection-mdn.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "sam@hosted.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "Quota exceeded (mailbox for user is full)");
+    // Outlook's "deleted without being read" notice has the same disposition but is no
+    // rejection: the message was delivered.
+    std::string not_read =
+        "From: Hank <hank@remote.example>\nSubject: Not read: Proposal\nMIME-Version: 1.0\n"
+        "Content-Type: multipart/report; report-type=disposition-notification; boundary=R\n\n"
+        "--R\nContent-Type: text/plain\n\nYour message was deleted without being read.\n\n"
+        "--R\nContent-Type: message/disposition-notification\n\n"
+        "Final-Recipient: rfc822;hank@remote.example\n"
+        "Disposition: automatic-action/MDN-sent-automatically; deleted\n\n--R--\n";
+    EXPECT_TRUE(read_bounce_email(not_read).recipients.empty());
+}
+
 TEST(BounceEmail, Office365HtmlOnlyTakesTheReportedErrorOverTheStatusCode) {
     // "Status code: 550 5.1.1" sums up the reply that "Reported error:" quotes in full.
     std::string email = read_data("office365-html-only.eml");
