@@ -409,9 +409,14 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
                                                 partial_match(lines[end - 1], k_code_start, nullptr,
                                                               &prev_sep) &&
                                                 prev_sep == "-";
-            if (may_start_code(lines[end]) && RE2::PartialMatch(piece(lines[end]), k_code_start) &&
-                !continues)
-                break;
+            std::string code;
+            if (!continues && may_start_code(lines[end]) &&
+                partial_match(lines[end], k_code_start, &code)) {
+                // Postfix joins a multi-line reply into one and wraps it anywhere, so a wrapped
+                // line may start with the reply's own code ("...requires all senders to\n
+                // 550-5.7.26 authenticate ..."): that continues the reply it opened.
+                if (!opens_multiline || code != std::string_view(m.data(), 3)) break;
+            }
             ++end;
         }
         // A paragraph of codes alone ("Status code: 550 5.1.1", Office 365) sums up a reply

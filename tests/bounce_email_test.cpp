@@ -354,6 +354,28 @@ TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
     EXPECT_EQ(e.recipients[1].smtp_command, "RCPT TO");
 }
 
+TEST(BounceEmail, PostfixWrappedMultilineReplyKeepsItsContinuationLines) {
+    // Postfix joins the lines of a multi-line reply and wraps the result anywhere: a wrapped
+    // line starting with "550-5.7.26" continues the reply, it is not a new one.
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "Subject: Undelivered Mail Returned to Sender\n\n"
+        "This is the mail system at host mx.example.org.\n\n"
+        "<info@example.org> (expanded from <sales@example.org>): host\n"
+        "    mx.remote.example[192.0.2.84] said: 550-5.7.26 This mail has been blocked\n"
+        "    because the sender is unauthenticated. Gmail requires all senders to\n"
+        "    550-5.7.26 authenticate with either SPF or DKIM. 550 5.7.26 Authentication\n"
+        "    results: dkim = did not pass (in reply to end of DATA command)\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "550-5.7.26 This mail has been blocked because the sender is unauthenticated. Gmail "
+              "requires all senders to 550-5.7.26 authenticate with either SPF or DKIM. 550 "
+              "5.7.26 Authentication results: dkim = did not pass (in reply to end of DATA "
+              "command)");
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
+}
+
 TEST(BounceEmail, HashBeforeANumberOpensNoReplyWithoutAnEnhancedCode) {
     std::string email =
         "From: MAILER-DAEMON@mx.example.org\nSubject: Undeliverable: x\n\n"
