@@ -561,6 +561,8 @@ BounceEmail read_email(std::string_view raw, int depth) {
         bool is_report = msg.content_type.type == "multipart/report" ||
                          msg.headers.has("X-Failed-Recipients") ||
                          detail::looks_like_failure_report(ctx);
+        // Without a DSN part only the wording tells a warning from a failure.
+        const char* text_action = detail::looks_like_delay_notice(ctx) ? "delayed" : "failed";
         if (is_report)
             for (detail::TextRecipient& t : read_text()) {
                 BounceRecipient r;
@@ -570,7 +572,7 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.remote_mta = std::move(t.remote_mta);
                 r.status = std::move(t.status);
                 r.smtp_command = std::move(t.smtp_command);
-                r.dsn_action = "failed";
+                r.dsn_action = text_action;
                 result.recipients.push_back(std::move(r));
             }
         if (!result.recipients.empty()) return result;

@@ -1226,8 +1226,21 @@ std::string sendmail_transcript_summary(std::string_view text) {
     "unzustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar|não é possível " \
     "entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞"
 
+bool looks_like_delay_notice(const TextContext& ctx) {
+    static const RE2 k_subject(
+        "(?i)(delivery (?:status notification \\(delay\\)|delayed|delay)|delayed mail|"
+        "warning: message \\S+ delayed|warning: could not send message|still being retried)");
+    if (RE2::PartialMatch(piece(ctx.subject), k_subject)) return true;
+    static const RE2 k_text(
+        "(?i)(this is a warning(?: message)? only|you do not need to resend your message|"
+        "delivery is delayed to these recipients|this message hasn't been delivered yet|"
+        "has not yet been delivered to one or more|will retry for [0-9]+ more hours|delivery "
+        "attempts will continue|there was a temporary problem delivering your message)");
+    return RE2::PartialMatch(piece(report_section(ctx.text).substr(0, 20000)), k_text);
+}
+
 bool looks_like_failure_report(const TextContext& ctx) {
-    if (looks_like_failure_text(ctx)) return true;
+    if (looks_like_failure_text(ctx) || looks_like_delay_notice(ctx)) return true;
     static const RE2 k_sender(
         "(?i)(mailer-daemon|postmaster|mail delivery|mail administrator|"
         "mail system|delivery subsystem|\\bmta\\b|ndr)");

@@ -67,6 +67,11 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
 // recipient, where the returned message's To: is the recipient).
 bool looks_like_failure_text(const TextContext& ctx);
 
+// Whether the report is a warning that delivery is still being tried (Exim's "has not yet
+// been delivered", Exchange's "Delivery is delayed", Sendmail's and Postfix's "THIS IS A
+// WARNING ONLY"), not a final failure; for reports without a DSN part to say so.
+bool looks_like_delay_notice(const TextContext& ctx);
+
 // The reply text of the report section as a whole (its first reply-code paragraph, else its
 // first words); empty when the report says nothing.
 std::string report_diagnostic(std::string_view text);

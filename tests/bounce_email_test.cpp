@@ -376,6 +376,20 @@ TEST(BounceEmail, PostfixWrappedMultilineReplyKeepsItsContinuationLines) {
     EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
 }
 
+TEST(BounceEmail, DelayWarningWithoutADsnPartIsDelayed) {
+    // Exchange's "Delivery is delayed to these recipients or groups:", no DSN part: the
+    // recipient is read, and the wording says delivery is still being tried.
+    std::string email = read_data("exchange-delayed-no-dsn.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "jon@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "451 4.4.0 Primary target IP address responded with: \"421 4.7.0 Try again "
+              "later.\"");
+    EXPECT_EQ(e.recipients[0].dsn_action, "delayed");
+}
+
 TEST(BounceEmail, HashBeforeANumberOpensNoReplyWithoutAnEnhancedCode) {
     std::string email =
         "From: MAILER-DAEMON@mx.example.org\nSubject: Undeliverable: x\n\n"
