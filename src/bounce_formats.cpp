@@ -251,15 +251,33 @@ const RE2& basic_code_re() {
     return re;
 }
 
-// Where the quote `quote` that opened before `reply` closes inside it: its last occurrence,
-// when words, not letters of the reply, follow it ("'550 ...' zurückgegeben", not "user's
-// mailbox"); npos when it does not close on this line.
-std::size_t closing_quote(std::string_view reply, char quote) {
+// The quote pairs a reply is quoted in: ASCII quotes, English and Chinese curly quotes, German
+// and Czech low-high quotes, guillemets, Japanese corner brackets.
+constexpr std::pair<std::string_view, std::string_view> k_quote_pairs[] = {
+    {"'", "'"},           {"\"", "\""},         {"\u201c", "\u201d"},
+    {"\u201e", "\u201c"}, {"\u00ab", "\u00bb"}, {"\u300c", "\u300d"},
+};
+
+// The closing quote for a quote that ends `before` ("returned '"); empty when it ends with none.
+std::string_view closing_quote_for(std::string_view before) {
+    for (auto [open, close] : k_quote_pairs)
+        if (before.ends_with(open)) return close;
+    return {};
+}
+
+// Where `quote`, closing the quote that opened before `reply`, stands in it: its last
+// occurrence, when the sentence's words follow it ("'550 ...' zurückgegeben", "'550 ...'을(를)
+// 반환했습니다"), not letters of the reply ("user's mailbox"); npos when it does not close on
+// this line.
+std::size_t closing_quote(std::string_view reply, std::string_view quote) {
     std::size_t at = reply.rfind(quote);
     if (at == std::string_view::npos || at < 4) return std::string_view::npos;
-    std::string_view after = reply.substr(at + 1);
-    if (after.size() > 80 || (!after.empty() && !is_re2_space(after.front()) &&
-                              after.front() != '.' && after.front() != ',' && after.front() != ')'))
+    std::string_view after = reply.substr(at + quote.size());
+    auto ends_words = [](char c) {
+        return is_re2_space(c) || c == '.' || c == ',' || c == ')' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    };
+    if (after.size() > 80 || (!after.empty() && !ends_words(after.front())))
         return std::string_view::npos;
     // The words after it are the sentence's, never a reply of their own.
     if (RE2::PartialMatch(piece(after), code_re())) return std::string_view::npos;
@@ -267,40 +285,39 @@ std::size_t closing_quote(std::string_view reply, char quote) {
 }
 
 // The reply of a line ends where the text that encloses it closes: a quote that opened before
-// it (Exchange: "Remote Server returned '550 5.1.1 ...'"), Exchange's "#550 ... ##", a
-// parenthesis or angle bracket left open before it (Sendmail: "(reason: 550 5.1.1 <a@b>...
-// User unknown)", Exchange 2003: "<host #5.1.1 smtp;550 5.1.1 User unknown>").
-// `before` is the line up to the reply, `reply` the rest of the line.
-void strip_enclosing(std::string_view before, std::string& reply) {
+// it (Exchange: "Remote Server returned '550 5.1.1 ...'", localized: "Remoteserver hat '550
+// ...' zurückgegeben.", "远程服务器返回“550 ...”"; Axigen "replied \"550 ...\" after RCPT TO
+// command"), Exchange's "#550 ... ##", a parenthesis or angle bracket left open before it
+// (Sendmail: "(reason: 550 5.1.1 <a@b>... User unknown)", Exchange 2003: "<host #5.1.1
+// smtp;550 5.1.1 User unknown>"). `before` is the line up to the reply, `reply` the rest of the
+// line. Returns whether a quote or "##" closed it: it does not go on to the next line.
+bool strip_enclosing(std::string_view before, std::string& reply) {
     auto drop_suffix = [&](std::size_t n) {
         reply.resize(reply.size() - n);
         while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
+        return true;
     };
     while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
-    if (reply.empty()) return;
+    if (reply.empty()) return false;
     if (before.empty()) before = " ";
-    const char open = before.back();
-    if ((open == '\'' || open == '"') && reply.size() > 1 && reply.back() == open) {
-        drop_suffix(1);
-    } else if ((open == '\'' || open == '"') && closing_quote(reply, open) != std::string::npos) {
-        // The sentence goes on after the quote: localized Exchange "Remoteserver hat '550 ...'
-        // zurückgegeben.", "... '550 ...' が返されました", Axigen "replied \"550 ...\" after RCPT
-        // TO command".
-        drop_suffix(reply.size() - closing_quote(reply, open));
-    } else if (reply.starts_with('#') && reply.ends_with("##")) {
-        drop_suffix(2);
-    } else {
-        for (auto [o, c] : {std::pair{'(', ')'}, std::pair{'<', '>'}}) {
-            if (reply.back() == c &&
-                std::count(before.begin(), before.end(), o) >
-                    std::count(before.begin(), before.end(), c) &&
-                std::count(reply.begin(), reply.end(), c) >
-                    std::count(reply.begin(), reply.end(), o)) {
-                drop_suffix(1);
-                break;
-            }
+    if (std::string_view close = closing_quote_for(before); !close.empty()) {
+        if (reply.size() > close.size() && reply.ends_with(close)) return drop_suffix(close.size());
+        if (std::size_t at = closing_quote(reply, close); at != std::string_view::npos)
+            return drop_suffix(reply.size() - at);
+    }
+    if (reply.starts_with('#') && reply.ends_with("##")) return drop_suffix(2);
+    for (auto [o, c] : {std::pair{'(', ')'}, std::pair{'<', '>'}}) {
+        if (reply.back() == c &&
+            std::count(before.begin(), before.end(), o) >
+                std::count(before.begin(), before.end(), c) &&
+            std::count(reply.begin(), reply.end(), c) > std::count(reply.begin(), reply.end(), o)) {
+            // A parenthesis may close the sentence only (qmail's "... (#4.4.1)"), which the
+            // next line may go on from.
+            drop_suffix(1);
+            return false;
         }
     }
+    return false;
 }
 
 // Whether `s` holds a '4' or a '5', which every code of code_re and basic_code_re starts with:
@@ -438,8 +455,10 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
                         has_words_after_code))
             continue;
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
-        strip_enclosing(lines[i].substr(0, static_cast<std::size_t>(m.data() - lines[i].data())),
-                        first);
+        // A reply closed on its line by what enclosed it ends there (Exchange's "Server at
+        // host returned '400 4.4.7 Message delayed'" is followed by its history lines).
+        const bool closed = strip_enclosing(
+            lines[i].substr(0, static_cast<std::size_t>(m.data() - lines[i].data())), first);
         // qmail ends its sentence with the code: "Sorry, no mailbox here by that name.
         // (#5.1.1)". A code that closes its line, or its sentence in qmail's "(#...)" form,
         // keeps the whole line as the reply.
@@ -450,7 +469,7 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             first = std::string(trim(lines[i]));
         else if (!first.empty() && first.front() == '#')
             first.erase(0, 1);
-        std::string rest = join(lines, i + 1, end);
+        std::string rest = closed ? std::string() : join(lines, i + 1, end);
         if (!rest.empty()) first += " " + rest;
         // Exchange 2003 closes its explanation with the server and status alone,
         // "<host.example.com #5.1.1>": the explanation before it is the reason.
@@ -1244,10 +1263,15 @@ std::string sendmail_transcript_summary(std::string_view text) {
 }
 
 // "Undeliverable" in the subjects and bodies of Exchange's and Outlook's non-delivery reports
-// in other languages (German, French, Spanish, Italian, Dutch, Portuguese, Polish, Chinese).
-#define LOCALIZED_UNDELIVERABLE                                                                    \
-    "unzustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar|não é possível " \
-    "entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞"
+// in other languages (German, French, Spanish, Italian, Dutch, Portuguese, Polish, Chinese,
+// Swedish, Danish and Norwegian, Finnish, Czech and Slovak, Hungarian, Romanian, Russian,
+// Ukrainian, Turkish, Korean).
+#define LOCALIZED_UNDELIVERABLE                                                                                                                                  \
+    "unzustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar|não é possível "                                                               \
+    "entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞|ej levererbart|kan inte levereras|"                                                  \
+    "kan ikke leveres|toimittamaton|nedoručiteľné|nedoručitelné|kézbesíthetetlen|nelivrabil|"                                                             \
+    "невозможно доставить|не удалось доставить|недоставленное|не вдалося доставити|teslim " \
+    "edilemedi|배달 못 함|배달하지 못했습니다"
 
 bool looks_like_delay_notice(const TextContext& ctx) {
     static const RE2 k_subject(
@@ -1278,7 +1302,9 @@ bool looks_like_failure_report(const TextContext& ctx) {
         "session|配信|送信できません|" LOCALIZED_UNDELIVERABLE
         // The opening lines of Exchange's and Outlook's reports in those languages.
         "|zustellung an folgende|la remise a échoué|error en la entrega|recapito non riuscito|"
-        "bezorging is mislukt|a entrega falhou)");
+        "bezorging is mislukt|a entrega falhou|det gick inte att leverera|levering til (?:disse|"
+        "følgende) (?:modtagere|mottakere)|toimitus epäonnistui|doručení .{0,60}se nezdařilo|"
+        "kézbesítés sikertelen|livrarea .{0,40}nu a reușit|teslim başarısız)");
     std::string_view report = report_section(ctx.text);
     return RE2::PartialMatch(piece(report.substr(0, 20000)), k_body);
 }

@@ -313,6 +313,12 @@ INSTANTIATE_TEST_SUITE_P(
                            "exchange2003-display-name-two-to.eml", "bob@remote.example",
                            "The e-mail account does not exist at the organization this message "
                            "was sent to. <ex2003.example.org #5.1.1>"},
+        // Chinese curly quotes enclose the reply.
+        OneRecipientReport{"ExchangeNdrInChineseCurlyQuotes", "exchange-zh-no-dsn.eml",
+                           "wang@kehu.example.cn", "550 5.1.1 User unknown"},
+        // Only the Swedish subject and intro say this is a report.
+        OneRecipientReport{"ExchangeNdrInSwedishFromAnUnnamedSender", "exchange-sv-no-dsn.eml",
+                           "sven@kund.example.se", "550 5.2.1 Mailbox disabled"},
         // "|---- Message text follows: ----|" (framed in pipes) starts the returned message.
         OneRecipientReport{"PipeFramedFailedAddresses", "pipe-framed-failed-addresses.eml",
                            "lars@remote.example", "unknown user / Empfaenger unbekannt"},
@@ -391,6 +397,14 @@ TEST(BounceEmail, DelayWarningWithoutADsnPartIsDelayed) {
               "451 4.4.0 Primary target IP address responded with: \"421 4.7.0 Try again "
               "later.\"");
     EXPECT_EQ(e.recipients[0].dsn_action, "delayed");
+    // The quoted reply ends with its quote: the attempt history after it is not part of it.
+    std::string with_history = email;
+    with_history.replace(with_history.find("Server at"), 0,
+                         "Server at mx.remote.example (192.0.2.81) returned '400 4.4.7 Message "
+                         "delayed'\n");
+    e = read_bounce_email(with_history);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "400 4.4.7 Message delayed");
 }
 
 TEST(BounceEmail, EximFileDeliveryGeneratedByAnotherAddressIsAnEntryOfItsOwn) {
