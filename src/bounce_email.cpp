@@ -221,6 +221,56 @@ bool looks_like_vacation(const mime::Headers& h, std::string_view subject, std::
     return RE2::PartialMatch(text.substr(0, 2000), k_body);
 }
 
+// A Sieve "reject" (RFC 5429) and Dovecot's own refusals ("Quota exceeded (mailbox for user is
+// full)") come back as an MDN whose disposition is "automatic-action/...; deleted", marked
+// "Auto-Submitted: auto-replied (rejected)" (Dovecot, Pigeonhole) or titled "Rejected: ..."
+// (Dovecot) or "Automatically rejected mail" (Cyrus): the message was refused at delivery,
+// which is a failure, unlike a read receipt or Outlook's "deleted without being read".
+bool is_rejection_mdn(const mime::Message& msg, std::string_view subject) {
+    static const RE2 k_rejected_subject("(?i)^\\s*(?:rejected:|automatically rejected mail)");
+    if (!icontains(msg.headers.get("Auto-Submitted"), "rejected") &&
+        !RE2::PartialMatch(subject, k_rejected_subject))
+        return false;
+    for (const mime::Part& p : msg.parts) {
+        if (p.type != "message/disposition-notification") continue;
+        std::string disposition =
+            to_lower(mime::unfold(mime::parse_headers(p.text).get("Disposition")));
+        if (disposition.find("automatic-action") != std::string::npos &&
+            disposition.find("deleted") != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+// The refused recipient of a rejection MDN (its Final-Recipient) and the reason its text gives:
+// Dovecot writes "Your message to <a@b> was automatically rejected:" and the reason on the
+// lines after it, Cyrus "Your message was automatically rejected by Sieve ..." likewise.
+void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
+    BounceRecipient r;
+    std::string_view said;
+    for (const mime::Part& p : msg.parts) {
+        if (p.type == "message/disposition-notification" && r.recipient.empty()) {
+            mime::Headers f = mime::parse_headers(p.text);
+            r.recipient = clean_address(strip_type(f.get("Final-Recipient")));
+            if (r.recipient.empty())
+                r.recipient = clean_address(strip_type(f.get("Original-Recipient")));
+        } else if (p.role == mime::PartRole::text && !p.is_html && said.empty()) {
+            said = trim(p.text);
+        }
+    }
+    if (r.recipient.empty()) return;
+    // The reason follows the line that announces the rejection.
+    static const RE2 k_announce("(?i)rejected[^\\n]*:[ \\t]*\\n");
+    re2::StringPiece rest(said.data(), said.size());
+    if (RE2::FindAndConsume(&rest, k_announce) &&
+        !trim(std::string_view(rest.data(), rest.size())).empty())
+        said = std::string_view(rest.data(), rest.size());
+    r.format = "mdn-rejection";
+    r.diagnostic = mime::unfold(said.substr(0, std::min(said.size(), std::size_t{1000})));
+    r.dsn_action = "failed";
+    result.recipients.push_back(std::move(r));
+}
+
 // The fields of the returned message, from its headers.
 void fill_original(const mime::Headers& h, ReturnedMessage& out) {
     if (out.message_id.empty())
@@ -360,8 +410,10 @@ BounceEmail read_email(std::string_view raw, int depth) {
         // A message disposition notification (RFC 8098: a read receipt, "deleted without
         // being read") says what a reader did with a delivered message: no delivery failed. Its
         // "Final-Recipient:" field must not be read as a DSN's.
-        if (msg.content_type.report_type == "disposition-notification" && dsn_parts.empty())
+        if (msg.content_type.report_type == "disposition-notification" && dsn_parts.empty()) {
+            if (is_rejection_mdn(msg, subject)) read_rejection_mdn(msg, result);
             return result;
+        }
 
         // JSON event notifications sent as mail (Amazon SES via SNS).
         if (std::vector<detail::JsonRecipient> json; detail::read_json_notification(text, json)) {
@@ -470,7 +522,7 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
             if (r.smtp_command.empty()) {
                 if (!transcript) transcript.emplace(text);
-                r.smtp_command = transcript->command_for(r.recipient);
+                r.smtp_command = transcript->command_for(r.recipient, r.diagnostic);
             }
             if (r.diagnostic.empty()) {
                 r.diagnostic = detail::text_near(text, r.recipient);
@@ -509,6 +561,8 @@ BounceEmail read_email(std::string_view raw, int depth) {
         bool is_report = msg.content_type.type == "multipart/report" ||
                          msg.headers.has("X-Failed-Recipients") ||
                          detail::looks_like_failure_report(ctx);
+        // Without a DSN part only the wording tells a warning from a failure.
+        const char* text_action = detail::looks_like_delay_notice(ctx) ? "delayed" : "failed";
         if (is_report)
             for (detail::TextRecipient& t : read_text()) {
                 BounceRecipient r;
@@ -518,7 +572,7 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.remote_mta = std::move(t.remote_mta);
                 r.status = std::move(t.status);
                 r.smtp_command = std::move(t.smtp_command);
-                r.dsn_action = "failed";
+                r.dsn_action = text_action;
                 result.recipients.push_back(std::move(r));
             }
         if (!result.recipients.empty()) return result;
@@ -572,10 +626,23 @@ BounceEmail read_email(std::string_view raw, int depth) {
             }
         }
 
-        // A failure report that names no recipient in its text (old Sendmail, some gateways):
-        // the returned message's recipient is the one that failed.
+        // A failure report that names no recipient in a shape the formats know (old Sendmail,
+        // Exchange 2003's display names, some gateways): the recipients of the returned message
+        // that the report mentions failed; when it mentions none, its first recipient did.
         if (detail::looks_like_failure_text(ctx) || !dsn_parts.empty()) {
             std::string diagnostic = detail::report_diagnostic(text);
+            for (detail::NamedRecipient& named :
+                 detail::returned_recipients_named(text, result.original.to)) {
+                BounceRecipient r;
+                r.format = "returned-message";
+                r.recipient = std::move(named.address);
+                // The paragraph naming it, when it quotes a reply; else the report's reply.
+                bool own = detail::has_reply_code(named.diagnostic) || diagnostic.empty();
+                r.diagnostic = own ? std::move(named.diagnostic) : diagnostic;
+                r.dsn_action = "failed";
+                if (!r.diagnostic.empty()) result.recipients.push_back(std::move(r));
+            }
+            if (!result.recipients.empty()) return result;
             std::string rcpt = clean_address(result.original.to);
             if (!rcpt.empty() && !diagnostic.empty()) {
                 BounceRecipient r;

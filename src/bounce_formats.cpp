@@ -191,8 +191,9 @@ const FormatSpec k_formats[] = {
 // that the same pattern in multi-line mode finds the first such line of a whole text in one
 // pass: no match can reach across a line end.
 const char* const k_end_marker =
-    "(?i)^[\\t\\f\\r ]*(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|message "
-    "follows|headers? follow|below this line|returned message|rejected message|message "
+    "(?i)^[\\t\\f\\r ]*\\|?(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered "
+    "message|message "
+    "(?:text )?follows|headers? follow|below this line|returned message|rejected message|message "
     "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
     "below this line is a copy|original (?:mail|message) as follows|original message(?: "
     "headers| follows|:?[\\t\\f\\r ]*$)|content-type: "
@@ -250,36 +251,73 @@ const RE2& basic_code_re() {
     return re;
 }
 
+// The quote pairs a reply is quoted in: ASCII quotes, English and Chinese curly quotes, German
+// and Czech low-high quotes, guillemets, Japanese corner brackets.
+constexpr std::pair<std::string_view, std::string_view> k_quote_pairs[] = {
+    {"'", "'"},           {"\"", "\""},         {"\u201c", "\u201d"},
+    {"\u201e", "\u201c"}, {"\u00ab", "\u00bb"}, {"\u300c", "\u300d"},
+};
+
+// The closing quote for a quote that ends `before` ("returned '"); empty when it ends with none.
+std::string_view closing_quote_for(std::string_view before) {
+    for (auto [open, close] : k_quote_pairs)
+        if (before.ends_with(open)) return close;
+    return {};
+}
+
+// Where `quote`, closing the quote that opened before `reply`, stands in it: its last
+// occurrence, when the sentence's words follow it ("'550 ...' zurückgegeben", "'550 ...'을(를)
+// 반환했습니다"), not letters of the reply ("user's mailbox"); npos when it does not close on
+// this line.
+std::size_t closing_quote(std::string_view reply, std::string_view quote) {
+    std::size_t at = reply.rfind(quote);
+    if (at == std::string_view::npos || at < 4) return std::string_view::npos;
+    std::string_view after = reply.substr(at + quote.size());
+    auto ends_words = [](char c) {
+        return is_re2_space(c) || c == '.' || c == ',' || c == ')' ||
+               static_cast<unsigned char>(c) >= 0x80;
+    };
+    if (after.size() > 80 || (!after.empty() && !ends_words(after.front())))
+        return std::string_view::npos;
+    // The words after it are the sentence's, never a reply of their own.
+    if (RE2::PartialMatch(piece(after), code_re())) return std::string_view::npos;
+    return at;
+}
+
 // The reply of a line ends where the text that encloses it closes: a quote that opened before
-// it (Exchange: "Remote Server returned '550 5.1.1 ...'"), Exchange's "#550 ... ##", a
-// parenthesis or angle bracket left open before it (Sendmail: "(reason: 550 5.1.1 <a@b>...
-// User unknown)", Exchange 2003: "<host #5.1.1 smtp;550 5.1.1 User unknown>").
-// `before` is the line up to the reply, `reply` the rest of the line.
-void strip_enclosing(std::string_view before, std::string& reply) {
+// it (Exchange: "Remote Server returned '550 5.1.1 ...'", localized: "Remoteserver hat '550
+// ...' zurückgegeben.", "远程服务器返回“550 ...”"; Axigen "replied \"550 ...\" after RCPT TO
+// command"), Exchange's "#550 ... ##", a parenthesis or angle bracket left open before it
+// (Sendmail: "(reason: 550 5.1.1 <a@b>... User unknown)", Exchange 2003: "<host #5.1.1
+// smtp;550 5.1.1 User unknown>"). `before` is the line up to the reply, `reply` the rest of the
+// line. Returns whether a quote or "##" closed it: it does not go on to the next line.
+bool strip_enclosing(std::string_view before, std::string& reply) {
     auto drop_suffix = [&](std::size_t n) {
         reply.resize(reply.size() - n);
         while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
+        return true;
     };
     while (!reply.empty() && is_re2_space(reply.back())) reply.pop_back();
-    if (reply.empty()) return;
+    if (reply.empty()) return false;
     if (before.empty()) before = " ";
-    const char open = before.back();
-    if ((open == '\'' || open == '"') && reply.size() > 1 && reply.back() == open) {
-        drop_suffix(1);
-    } else if (reply.starts_with('#') && reply.ends_with("##")) {
-        drop_suffix(2);
-    } else {
-        for (auto [o, c] : {std::pair{'(', ')'}, std::pair{'<', '>'}}) {
-            if (reply.back() == c &&
-                std::count(before.begin(), before.end(), o) >
-                    std::count(before.begin(), before.end(), c) &&
-                std::count(reply.begin(), reply.end(), c) >
-                    std::count(reply.begin(), reply.end(), o)) {
-                drop_suffix(1);
-                break;
-            }
+    if (std::string_view close = closing_quote_for(before); !close.empty()) {
+        if (reply.size() > close.size() && reply.ends_with(close)) return drop_suffix(close.size());
+        if (std::size_t at = closing_quote(reply, close); at != std::string_view::npos)
+            return drop_suffix(reply.size() - at);
+    }
+    if (reply.starts_with('#') && reply.ends_with("##")) return drop_suffix(2);
+    for (auto [o, c] : {std::pair{'(', ')'}, std::pair{'<', '>'}}) {
+        if (reply.back() == c &&
+            std::count(before.begin(), before.end(), o) >
+                std::count(before.begin(), before.end(), c) &&
+            std::count(reply.begin(), reply.end(), c) > std::count(reply.begin(), reply.end(), o)) {
+            // A parenthesis may close the sentence only (qmail's "... (#4.4.1)"), which the
+            // next line may go on from.
+            drop_suffix(1);
+            return false;
         }
     }
+    return false;
 }
 
 // Whether `s` holds a '4' or a '5', which every code of code_re and basic_code_re starts with:
@@ -335,6 +373,21 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
     return out;
 }
 
+// The labels of the lines that follow a reply in a report's table of details and are no part
+// of it: Office 365's "Reported error: 550 ..." is followed by "DSN generated by: host" and
+// "Remote server: host" in the same paragraph.
+const char* const k_report_labels =
+    "(?i)^\\s*(?:(?:dsn generated by|remote server|original message details)\\s*:|(?:message "
+    "hops|original message headers)\\s*:?\\s*$)";
+
+bool is_report_label(std::string_view line) {
+    // Every label starts with one of these letters, after the blanks.
+    char c = ascii_lower(first_after_re2_space(line));
+    if (c != 'd' && c != 'r' && c != 'o' && c != 'm') return false;
+    static const RE2 re(k_report_labels);
+    return RE2::PartialMatch(piece(line), re);
+}
+
 // The reply text of a block: from the first reply code to the end of its paragraph, or the
 // block's own words when it carries no code.
 std::string diagnostic_of(const std::vector<std::string_view>& lines) {
@@ -366,16 +419,22 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
         const bool opens_multiline =
             m.size() > 3 && m.data()[3] == '-' && m.data()[0] != '#' && m.data()[1] != '.';
         std::size_t end = i + 1;
-        while (end < lines.size() && !trim(lines[end]).empty() && !transcript_line(lines[end])) {
+        while (end < lines.size() && !trim(lines[end]).empty() && !transcript_line(lines[end]) &&
+               !is_report_label(lines[end])) {
             std::string prev_sep;
             bool continues = end == i + 1 ? opens_multiline
                                           : may_start_code(lines[end - 1]) &&
                                                 partial_match(lines[end - 1], k_code_start, nullptr,
                                                               &prev_sep) &&
                                                 prev_sep == "-";
-            if (may_start_code(lines[end]) && RE2::PartialMatch(piece(lines[end]), k_code_start) &&
-                !continues)
-                break;
+            std::string code;
+            if (!continues && may_start_code(lines[end]) &&
+                partial_match(lines[end], k_code_start, &code)) {
+                // Postfix joins a multi-line reply into one and wraps it anywhere, so a wrapped
+                // line may start with the reply's own code ("...requires all senders to\n
+                // 550-5.7.26 authenticate ..."): that continues the reply it opened.
+                if (!opens_multiline || code != std::string_view(m.data(), 3)) break;
+            }
             ++end;
         }
         // A paragraph of codes alone ("Status code: 550 5.1.1", Office 365) sums up a reply
@@ -396,8 +455,10 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
                         has_words_after_code))
             continue;
         std::string first(m.data(), lines[i].data() + lines[i].size() - m.data());
-        strip_enclosing(lines[i].substr(0, static_cast<std::size_t>(m.data() - lines[i].data())),
-                        first);
+        // A reply closed on its line by what enclosed it ends there (Exchange's "Server at
+        // host returned '400 4.4.7 Message delayed'" is followed by its history lines).
+        const bool closed = strip_enclosing(
+            lines[i].substr(0, static_cast<std::size_t>(m.data() - lines[i].data())), first);
         // qmail ends its sentence with the code: "Sorry, no mailbox here by that name.
         // (#5.1.1)". A code that closes its line, or its sentence in qmail's "(#...)" form,
         // keeps the whole line as the reply.
@@ -408,7 +469,7 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
             first = std::string(trim(lines[i]));
         else if (!first.empty() && first.front() == '#')
             first.erase(0, 1);
-        std::string rest = join(lines, i + 1, end);
+        std::string rest = closed ? std::string() : join(lines, i + 1, end);
         if (!rest.empty()) first += " " + rest;
         // Exchange 2003 closes its explanation with the server and status alone,
         // "<host.example.com #5.1.1>": the explanation before it is the reason.
@@ -508,6 +569,29 @@ std::size_t report_end(std::string_view text, const std::vector<std::string_view
     return lines.size();
 }
 
+// Lines an MTA adds to a recipient's entry that say nothing about the failure: qmail's
+// "Giving up on 192.0.2.1." after the remote reply, Exim's "(generated from info@example.com)"
+// naming the alias the address came from.
+bool is_annotation(std::string_view line) {
+    char c = first_after_re2_space(line);
+    if (c != 'G' && c != '(') return false;
+    static const RE2 re("^\\s*(?:Giving up on \\S+|\\(generated from [^()]*\\))\\s*$");
+    return RE2::FullMatch(piece(line), re);
+}
+
+// Exim lists a failed delivery to a file or a pipe that a filter or alias generated by the
+// file or pipe ("  save to /home/vic/archive", "  pipe to |/usr/bin/handler", "  /var/mail/x")
+// and names the address that generated it on the next line ("    generated by vic@example.com").
+// Among other entries, that line starts an entry of its own; `generator` receives the address.
+bool generated_delivery(std::string_view previous, std::string_view line, std::string& generator) {
+    if (first_after_re2_space(line) != 'g' || line.find('@') == std::string_view::npos)
+        return false;
+    static const RE2 k_generated("^\\s+generated by\\s+<?([^\\s<>()]+@[^\\s<>()]+?)>?\\s*$");
+    static const RE2 k_delivery("^  (?:save to |pipe to |/|\\|)\\S");
+    return RE2::PartialMatch(piece(previous), k_delivery) &&
+           RE2::FullMatch(piece(line), k_generated, &generator);
+}
+
 // A necessary condition for a line pattern, checked before it.
 using LineFilter = bool (*)(std::string_view line);
 
@@ -554,6 +638,15 @@ class Reader {
         for (std::size_t i = start; i < lines.size(); ++i) {
             std::string_view line = lines[i];
             if (i >= m_report_end || (m_end && RE2::PartialMatch(piece(line), *m_end))) break;
+            if (std::string generator; m_current != k_none && i > start &&
+                                       generated_delivery(lines[i - 1], line, generator)) {
+                // The file or pipe line just read belongs to this new entry, not the last one.
+                std::vector<std::string_view>& last = blocks[m_current].lines;
+                if (!last.empty() && last.back().data() == lines[i - 1].data()) last.pop_back();
+                blocks.push_back({generator, {}});
+                m_current = blocks.size() - 1;
+                continue;
+            }
             re2::StringPiece addr, rest1, rest2;
             RE2::Arg args[3] = {&addr, &rest1, &rest2};
             const RE2::Arg* argv[3] = {&args[0], &args[1], &args[2]};
@@ -619,7 +712,7 @@ class Reader {
                 server_reply = trim(line).substr(3);
             if (m_current == k_none) {
                 preamble.push_back(line);
-            } else {
+            } else if (!is_annotation(line)) {
                 blocks[m_current].lines.push_back(line);
             }
         }
@@ -667,10 +760,13 @@ class Reader {
                     r.diagnostic += " " + std::string(trim(l));
             }
             r.remote_mta = remote_of(b.lines);
-            r.smtp_command = stated_command(join(b.lines, 0, b.lines.size()));
+            // Lines kept apart: some wordings end with their line ("hMailServer sent: .").
+            std::string said;
+            for (std::string_view l : b.lines) said.append(trim(l)).push_back('\n');
+            r.smtp_command = stated_command(said);
             if (r.smtp_command.empty()) {
                 if (!m_transcript) m_transcript.emplace(report_section(m_ctx.text));
-                r.smtp_command = m_transcript->command_for(r.address);
+                r.smtp_command = m_transcript->command_for(r.address, r.diagnostic);
             }
             out.push_back(std::move(r));
         }
@@ -805,6 +901,88 @@ std::string text_near(std::string_view text, std::string_view address) {
 
 namespace {
 
+// One entry of an address list ("Bob Remote" <bob@example.com>): its display name, if any,
+// and its address.
+struct ListedAddress {
+    std::string name, address;
+};
+
+// Splits an address list header at the commas outside quotes and angle brackets.
+std::vector<ListedAddress> address_list(std::string_view value) {
+    std::vector<ListedAddress> out;
+    auto add = [&](std::string_view entry) {
+        ListedAddress a;
+        a.address = clean_address(entry);
+        if (a.address.empty() || a.address.find('@') == std::string::npos) return;
+        if (std::size_t lt = entry.find('<'); lt != std::string_view::npos) {
+            std::string_view name = trim(entry.substr(0, lt));
+            if (name.size() >= 2 && name.front() == '"' && name.back() == '"')
+                name = trim(name.substr(1, name.size() - 2));
+            if (name.find('@') == std::string_view::npos) a.name = std::string(name);
+        }
+        out.push_back(std::move(a));
+    };
+    bool quoted = false;
+    int angle = 0;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        char c = value[i];
+        if (c == '"') quoted = !quoted;
+        if (quoted) continue;
+        if (c == '<') ++angle;
+        if (c == '>' && angle > 0) --angle;
+        if (c == ',' && angle == 0) {
+            add(value.substr(start, i - start));
+            start = i + 1;
+        }
+    }
+    add(value.substr(start));
+    return out;
+}
+
+// Lines that quote the returned message's own address fields ("To: a@b, c@d") in a report
+// name every recipient, failed or not.
+bool is_address_field_line(std::string_view line) {
+    static const RE2 re("(?i)^\\s*(?:to|cc|bcc)\\s*:");
+    return line.find(':') != std::string_view::npos && RE2::PartialMatch(piece(line), re);
+}
+
+}  // namespace
+
+std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std::string_view to) {
+    std::vector<NamedRecipient> out;
+    std::vector<ListedAddress> listed = address_list(to);
+    if (listed.empty()) return out;
+    std::vector<std::string_view> lines = split_lines(report_section(text));
+    for (const ListedAddress& a : listed) {
+        bool by_address = std::any_of(lines.begin(), lines.end(), [&](std::string_view l) {
+            return ifind(l, a.address) != std::string_view::npos && !is_address_field_line(l);
+        });
+        if (by_address) {
+            out.push_back({a.address, text_near(text, a.address)});
+            continue;
+        }
+        // A display name opening a line, followed by the end of the line or a blank: the
+        // reason is the rest of its paragraph.
+        if (a.name.size() < 3) continue;
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            std::string_view t = trim(lines[i]);
+            if (t.size() < a.name.size() || !iequals(t.substr(0, a.name.size()), a.name) ||
+                (t.size() > a.name.size() && !is_re2_space(t[a.name.size()])))
+                continue;
+            std::size_t end = i + 1;
+            while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
+            std::vector<std::string_view> reason(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                                 lines.begin() + static_cast<std::ptrdiff_t>(end));
+            out.push_back({a.address, diagnostic_of(reason)});
+            break;
+        }
+    }
+    return out;
+}
+
+namespace {
+
 // The reply parser's spelling (Reply::smtp_command) of a command as reports name it.
 std::string command_name(std::string_view said) {
     std::string c;
@@ -817,10 +995,51 @@ std::string command_name(std::string_view said) {
     if (c.empty()) return {};
     if (c.starts_with("rcpt")) return "RCPT TO";
     if (c.starts_with("mail")) return "MAIL FROM";
-    if (c == "end of data" || c == "data") return "DATA";
+    // "." ends the message data (transcripts show it as the command the last reply answers).
+    if (c == "end of data" || c == "data" || c == ".") return "DATA";
     if (c == "helo" || c == "ehlo" || c == "lhlo") return "EHLO";
     if (c == "starttls") return "STARTTLS";
-    if (c == "initial connection" || c == "connect" || c == "greeting") return "CONNECT";
+    if (c == "message body") return "DATA";
+    if (c.starts_with("initial") || c == "connect" || c == "greeting") return "CONNECT";
+    return {};
+}
+
+}  // namespace
+
+namespace {
+
+// One line of an SMTP session transcript: a command the client sent or a reply it received.
+struct TranscriptLine {
+    enum Kind { none, command, reply } kind = none;
+    std::string_view rest;  // the command or the reply, without the arrows
+};
+
+// Reads the arrows transcripts mark their lines with: Sendmail and Courier ">>> RCPT TO:<a@b>"
+// / "<<< 550 ...", MDaemon "Fri 2024-03-15 10:00:01.460: --> RCPT To:<a@b>" / "... <-- 550
+// ...", InterScan "Sent <<< RCPT TO:<a@b>" / "Received >>> 550 ..." (its arrows point the
+// other way, its words say which is which).
+TranscriptLine transcript_line(std::string_view line) {
+    // The blanks before the arrows are RE2's (no vertical tab), as everywhere in the reader.
+    std::size_t first = 0;
+    while (first < line.size() && is_re2_space(line[first])) ++first;
+    std::string_view t = line.substr(first);
+    // MDaemon's timestamp ("Fri 2024-03-15 10:00:01.460: ") before its arrows.
+    if (t.size() > 20 && is_digit(t[4]) && t[8] == '-') {
+        static const RE2 k_timestamp("^[A-Za-z]{3} [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+:\\s*");
+        re2::StringPiece input = piece(t);
+        if (RE2::Consume(&input, k_timestamp)) t = view(input);
+    }
+    struct Marker {
+        std::string_view text;
+        TranscriptLine::Kind kind;
+    };
+    static constexpr Marker k_markers[] = {
+        {">>>", TranscriptLine::command},      {"<<<", TranscriptLine::reply},
+        {"-->", TranscriptLine::command},      {"<--", TranscriptLine::reply},
+        {"Sent <<<", TranscriptLine::command}, {"Received >>>", TranscriptLine::reply},
+    };
+    for (const Marker& m : k_markers)
+        if (t.starts_with(m.text)) return {m.kind, trim(t.substr(m.text.size()))};
     return {};
 }
 
@@ -834,8 +1053,8 @@ std::string command_name(std::string_view said) {
 // earlier replies answer commands the transcript did not show (a "550 User unknown" before
 // "503 Need RCPT" answered RCPT, not DATA).
 Transcript::Transcript(std::string_view text) {
-    static const RE2 k_command("^\\s*>>>\\s*([A-Za-z]+(?:\\s+(?:TO|FROM))?)");
-    static const RE2 k_reply("^\\s*<<<\\s*([2-5][0-9][0-9])([ -]|$)");
+    static const RE2 k_command("^([A-Za-z]+(?:\\s+(?:TO|FROM))?|\\.)(?:[\\s:]|$)");
+    static const RE2 k_reply("^([2-5][0-9][0-9])([ -]|$)");
     std::vector<Reply>& out = m_replies;
     std::vector<std::pair<std::string, std::string_view>> commands;
     std::vector<Reply> replies;
@@ -858,22 +1077,22 @@ Transcript::Transcript(std::string_view text) {
         replies.clear();
     };
     // Most texts show no transcript at all.
-    if (text.find(">>>") == std::string_view::npos && text.find("<<<") == std::string_view::npos)
+    if (text.find(">>>") == std::string_view::npos && text.find("<<<") == std::string_view::npos &&
+        text.find("-->") == std::string_view::npos && text.find("<--") == std::string_view::npos)
         return;
     std::string previous_code;  // of a multi-line reply still open ("550-...")
     for (std::string_view line : split_lines(text)) {
-        // Both patterns start with "^\s*" then '>' or '<': other lines need no regex.
-        char first = first_after_re2_space(line);
-        if (first != '>' && first != '<') continue;
+        // Every marker has a '>' or a '<': other lines need no further look.
+        if (line.find_first_of("<>") == std::string_view::npos) continue;
+        TranscriptLine l = transcript_line(line);
         std::string word, code, sep;
-        if (first == '>' && partial_match(line, k_command, &word)) {
+        if (l.kind == TranscriptLine::command && partial_match(l.rest, k_command, &word)) {
             if (!replies.empty()) flush();
             commands.emplace_back(command_name(word), line);
             previous_code.clear();
-        } else if (first == '<' && partial_match(line, k_reply, &code, &sep)) {
+        } else if (l.kind == TranscriptLine::reply && partial_match(l.rest, k_reply, &code, &sep)) {
             // The lines of one multi-line reply ("550-...", "550 ...") are one reply.
-            if (previous_code != code)
-                replies.push_back({trim(line.substr(line.find("<<<") + 3)), {}, {}, false});
+            if (previous_code != code) replies.push_back({l.rest, {}, {}, false});
             previous_code = sep == "-" ? code : std::string();
         }
     }
@@ -887,13 +1106,28 @@ namespace {
 // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
 // MAIL FROM:<a@b>", "after end of data", "SMTP error from remote server after RCPT command",
 // "... remote server for RCPT TO command", qmail "most progress was RCPT TO response",
-// DragonFly "did not like our RCPT TO".
+// DragonFly "did not like our RCPT TO", Postfix's lost connections and timeouts "while sending
+// RCPT TO", "while sending end of data", "while sending message body", "while receiving the
+// initial server greeting", "while performing the EHLO handshake".
 const char* const k_stated_reply =
     "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
     "was\\s+|remote\\s+server\\s+for\\s+|"
-    "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+)(rcpt\\s+to|rcpt(?:\\s+command)|"
-    "mail\\s+"
-    "from|end\\s+of\\s+data|data|helo|ehlo|lhlo|initial\\s+connection|connect|greeting)\\b";
+    "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+|while\\s+(?:sending|receiving|"
+    "performing)\\s+(?:the\\s+)?)(rcpt\\s+to|rcpt(?:\\s+command)|mail\\s+from|end\\s+of\\s+data|"
+    "message\\s+body|data|helo|ehlo|lhlo|starttls|initial\\s+(?:server\\s+)?(?:connection|greeting)"
+    "|"
+    "connect|greeting)\\b";
+// The client's own line before the server's reply: hMailServer "hMailServer sent: RCPT
+// TO:<a@b>" or "... sent: ." (the end of the message data), then "Remote server replied: 550
+// ...".
+const char* const k_stated_sent =
+    "(?im)\\bsent:[ \\t]+(rcpt\\s+to|mail\\s+from|data|helo|ehlo|lhlo|starttls|\\.)[ \\t]*(?::|$)";
+// Failures to connect at all: Postfix "connect to mx.example.com[192.0.2.1]:25: Connection
+// timed out" (or "...[private/dovecot-lmtp]: No such file or directory"), Sendmail
+// "Deferred: Connection timed out with mx.example.com." and "Connection refused by ...".
+const char* const k_stated_connect =
+    "(?i)(?:\\bconnect to [^\\s\\[\\]]+\\[[^\\]\\s]+\\](?::[0-9]+)?:|\\bconnection (?:timed out "
+    "with|refused by) [A-Za-z0-9])";
 // A section naming the command on its own line ("SMTP command" heading, then "DATA").
 const char* const k_stated_section =
     "(?im)(?:^[-=\\s]*|[-=]{3,}\\s*)smtp command:?\\s+(rcpt\\s+to|mail\\s+from|data|helo|ehlo|"
@@ -920,8 +1154,8 @@ const char* const k_stated_gmail = "\\(state (14|15|17|18)\\)";
 const RE2& any_stated_command() {
     static const RE2 re([] {
         std::string all;
-        for (const char* p :
-             {k_stated_reply, k_stated_section, k_stated_qmail, k_stated_yahoo, k_stated_gmail})
+        for (const char* p : {k_stated_reply, k_stated_section, k_stated_qmail, k_stated_sent,
+                              k_stated_connect, k_stated_yahoo, k_stated_gmail})
             all += (all.empty() ? "(?:" : "|(?:") + std::string(p) + ")";
         return all;
     }());
@@ -949,6 +1183,10 @@ std::string stated_command(std::string_view text) {
         if (c.find("recipient") != std::string::npos) return "RCPT TO";
         return "DATA";
     }
+    static const RE2 k_sent(k_stated_sent);
+    if (RE2::PartialMatch(piece(text), k_sent, &command)) return command_name(command);
+    static const RE2 k_connect(k_stated_connect);
+    if (RE2::PartialMatch(piece(text), k_connect)) return "CONNECT";
     // The two stage labels below are read in the notice itself, never in the returned
     // message that follows it.
     re2::StringPiece notice = piece(report_section(text));
@@ -968,26 +1206,34 @@ std::string smtp_command_of(std::string_view text) {
     return stated.empty() ? Transcript(text).command_for({}) : stated;
 }
 
-std::string Transcript::command_for(std::string_view address) const {
-    const std::vector<Reply>& replies = m_replies;
+std::string Transcript::command_for(std::string_view address, std::string_view reply) const {
     auto names = [&](std::string_view line) {
         return !address.empty() && ifind(line, address) != std::string_view::npos;
     };
+    // Only failure replies count: a "250 OK" to the recipient's RCPT TO answered nothing that
+    // failed.
+    std::vector<const Reply*> failures;
+    for (const Reply& r : m_replies)
+        if (r.line.starts_with('4') || r.line.starts_with('5')) failures.push_back(&r);
+    auto command_of = [](const Reply& r) {
+        // An unshown reply of a pipelined batch answered its RCPT TO (the MAIL FROM reply
+        // names the sender, if anyone).
+        return r.command.empty() && r.before_data ? std::string("RCPT TO") : r.command;
+    };
     // The reply to the command that names the recipient ("RCPT To:<a@b>"), else the reply that
-    // names it, else the only failure reply of the transcript.
-    for (const Reply& r : replies)
-        if (names(r.command_line)) return r.command;
-    // An unshown reply of a pipelined batch that names the recipient answered its RCPT TO
-    // (the MAIL FROM reply names the sender, if anyone).
-    for (const Reply& r : replies)
-        if (names(r.line)) return r.command.empty() && r.before_data ? "RCPT TO" : r.command;
-    const Reply* failure = nullptr;
-    for (const Reply& r : replies) {
-        if (!r.line.starts_with('4') && !r.line.starts_with('5')) continue;
-        if (failure) return {};
-        failure = &r;
-    }
-    return failure ? failure->command : std::string();
+    // names it, else the reply the report quotes for it, else the only failure reply.
+    for (const Reply* r : failures)
+        if (names(r->command_line)) return r->command;
+    for (const Reply* r : failures)
+        if (names(r->line)) return command_of(*r);
+    reply = trim(reply);
+    if (reply.size() >= 5)
+        for (const Reply* r : failures) {
+            std::string_view said = trim(r->line);
+            std::size_t n = std::min(said.size(), reply.size());
+            if (iequals(said.substr(0, n), reply.substr(0, n))) return command_of(*r);
+        }
+    return failures.size() == 1 ? failures.front()->command : std::string();
 }
 
 std::string_view report_section(std::string_view text) {
@@ -1017,13 +1263,31 @@ std::string sendmail_transcript_summary(std::string_view text) {
 }
 
 // "Undeliverable" in the subjects and bodies of Exchange's and Outlook's non-delivery reports
-// in other languages (German, French, Spanish, Italian, Dutch, Portuguese, Polish, Chinese).
-#define LOCALIZED_UNDELIVERABLE                                                                    \
-    "unzustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar|não é possível " \
-    "entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞"
+// in other languages (German, French, Spanish, Italian, Dutch, Portuguese, Polish, Chinese,
+// Swedish, Danish and Norwegian, Finnish, Czech and Slovak, Hungarian, Romanian, Russian,
+// Ukrainian, Turkish, Korean).
+#define LOCALIZED_UNDELIVERABLE                                                                                                                                  \
+    "unzustellbar|non remis|no se puede entregar|non recapitabile|onbestelbaar|não é possível "                                                               \
+    "entregar|nie można dostarczyć|无法投递|无法传递|無法傳遞|ej levererbart|kan inte levereras|"                                                  \
+    "kan ikke leveres|toimittamaton|nedoručiteľné|nedoručitelné|kézbesíthetetlen|nelivrabil|"                                                             \
+    "невозможно доставить|не удалось доставить|недоставленное|не вдалося доставити|teslim " \
+    "edilemedi|배달 못 함|배달하지 못했습니다"
+
+bool looks_like_delay_notice(const TextContext& ctx) {
+    static const RE2 k_subject(
+        "(?i)(delivery (?:status notification \\(delay\\)|delayed|delay)|delayed mail|"
+        "warning: message \\S+ delayed|warning: could not send message|still being retried)");
+    if (RE2::PartialMatch(piece(ctx.subject), k_subject)) return true;
+    static const RE2 k_text(
+        "(?i)(this is a warning(?: message)? only|you do not need to resend your message|"
+        "delivery is delayed to these recipients|this message hasn't been delivered yet|"
+        "has not yet been delivered to one or more|will retry for [0-9]+ more hours|delivery "
+        "attempts will continue|there was a temporary problem delivering your message)");
+    return RE2::PartialMatch(piece(report_section(ctx.text).substr(0, 20000)), k_text);
+}
 
 bool looks_like_failure_report(const TextContext& ctx) {
-    if (looks_like_failure_text(ctx)) return true;
+    if (looks_like_failure_text(ctx) || looks_like_delay_notice(ctx)) return true;
     static const RE2 k_sender(
         "(?i)(mailer-daemon|postmaster|mail delivery|mail administrator|"
         "mail system|delivery subsystem|\\bmta\\b|ndr)");
@@ -1038,7 +1302,9 @@ bool looks_like_failure_report(const TextContext& ctx) {
         "session|配信|送信できません|" LOCALIZED_UNDELIVERABLE
         // The opening lines of Exchange's and Outlook's reports in those languages.
         "|zustellung an folgende|la remise a échoué|error en la entrega|recapito non riuscito|"
-        "bezorging is mislukt|a entrega falhou)");
+        "bezorging is mislukt|a entrega falhou|det gick inte att leverera|levering til (?:disse|"
+        "følgende) (?:modtagere|mottakere)|toimitus epäonnistui|doručení .{0,60}se nezdařilo|"
+        "kézbesítés sikertelen|livrarea .{0,40}nu a reușit|teslim başarısız)");
     std::string_view report = report_section(ctx.text);
     return RE2::PartialMatch(piece(report.substr(0, 20000)), k_body);
 }

@@ -32,10 +32,11 @@ class Transcript {
   public:
     explicit Transcript(std::string_view text);
 
-    // The command that the reply to `address` answered (the reply to the command naming it,
-    // else the reply naming it, else the transcript's only failure reply); empty when the
-    // transcript does not show that command.
-    std::string command_for(std::string_view address) const;
+    // The command that the failure reply to `address` answered (the reply to the command
+    // naming it, else the reply naming it, else the reply that starts like `reply`, the text
+    // the report gives for the recipient, else the transcript's only failure reply); empty
+    // when the transcript does not show that command.
+    std::string command_for(std::string_view address, std::string_view reply = {}) const;
 
   private:
     // One reply and the command it answers.
@@ -66,6 +67,11 @@ std::vector<TextRecipient> read_text_bounce(const TextContext& ctx, std::string&
 // recipient, where the returned message's To: is the recipient).
 bool looks_like_failure_text(const TextContext& ctx);
 
+// Whether the report is a warning that delivery is still being tried (Exim's "has not yet
+// been delivered", Exchange's "Delivery is delayed", Sendmail's and Postfix's "THIS IS A
+// WARNING ONLY"), not a final failure; for reports without a DSN part to say so.
+bool looks_like_delay_notice(const TextContext& ctx);
+
 // The reply text of the report section as a whole (its first reply-code paragraph, else its
 // first words); empty when the report says nothing.
 std::string report_diagnostic(std::string_view text);
@@ -78,6 +84,18 @@ bool looks_like_failure_report(const TextContext& ctx);
 // The reply text of the paragraph of the report that names `address` (for DSNs without a
 // Diagnostic-Code whose text lists recipients in a shape no format reader knows).
 std::string text_near(std::string_view text, std::string_view address);
+
+// A recipient of the returned message that the report names, with the reply text it gives.
+struct NamedRecipient {
+    std::string address;
+    std::string diagnostic;
+};
+
+// The recipients in the returned message's To: field (`to`, decoded) that the report section
+// of `text` names: by address, or by display name at the start of a line (Exchange 2003 lists
+// "Bob Remote on 3/15/2024 10:00 AM" over the reason). Each comes with the reply text of its
+// paragraph. Empty when the report names none of them.
+std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std::string_view to);
 
 // Whether `text` carries a 4xx/5xx reply code or a 4.x.x/5.x.x enhanced status code.
 bool has_reply_code(std::string_view text);
