@@ -28,10 +28,120 @@ using nlohmann::json;
 // The largest compiled pattern a rule may have, in RE2 instructions (RE2::ProgramSize()).
 constexpr int k_max_pattern_size = 1000;
 
+bool is_non_ascii(char c) {
+    return static_cast<unsigned char>(c) >= 0x80;
+}
+
+// One piece of a pattern's text, as far as BoundaryCheck needs to know.
+struct PatternToken {
+    enum Kind { other, open, close, alternation, class_, escape } kind;
+    std::size_t begin;
+    std::size_t end;
+};
+
+std::vector<PatternToken> tokenize(std::string_view p) {
+    std::vector<PatternToken> tokens;
+    for (std::size_t i = 0; i < p.size();) {
+        std::size_t begin = i;
+        PatternToken::Kind kind = PatternToken::other;
+        if (p[i] == '\\') {
+            kind = PatternToken::escape;
+            i = std::min(p.size(), i + 2);
+        } else if (p[i] == '[') {
+            kind = PatternToken::class_;
+            ++i;
+            if (i < p.size() && p[i] == '^') ++i;
+            if (i < p.size() && p[i] == ']') ++i;  // "[]...]": a literal ']' first
+            while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+            i = std::min(p.size(), i + 1);
+        } else {
+            kind = p[i] == '('   ? PatternToken::open
+                   : p[i] == ')' ? PatternToken::close
+                   : p[i] == '|' ? PatternToken::alternation
+                                 : PatternToken::other;
+            ++i;
+        }
+        tokens.push_back({kind, begin, i});
+    }
+    return tokens;
+}
+
+// Whether `\b` stands next to a non-ASCII letter: "przydział\b", "\bürgen", "(ü|ue)\b",
+// "[ée]\b". RE2's \b is an ASCII word boundary, so beside "ł" it holds only where an ASCII
+// letter or digit follows, and never where the word ends: always a mistake.
+class BoundaryCheck {
+  public:
+    explicit BoundaryCheck(std::string_view pattern)
+        : m_p(pattern), m_tokens(tokenize(pattern)), m_match(m_tokens.size(), m_tokens.size()) {
+        std::vector<std::size_t> opens;
+        for (std::size_t k = 0; k < m_tokens.size(); ++k) {
+            if (m_tokens[k].kind == PatternToken::open) opens.push_back(k);
+            if (m_tokens[k].kind == PatternToken::close && !opens.empty()) {
+                m_match[k] = opens.back();
+                m_match[opens.back()] = k;
+                opens.pop_back();
+            }
+        }
+    }
+
+    bool boundary_beside_non_ascii() const {
+        for (std::size_t k = 0; k < m_tokens.size(); ++k) {
+            const PatternToken& t = m_tokens[k];
+            if (t.kind != PatternToken::escape || text(t) != "\\b") continue;
+            if (k > 0 && edge_non_ascii(k - 1, true)) return true;
+            if (k + 1 < m_tokens.size() && edge_non_ascii(k + 1, false)) return true;
+        }
+        return false;
+    }
+
+  private:
+    std::string_view text(const PatternToken& t) const {
+        return m_p.substr(t.begin, t.end - t.begin);
+    }
+
+    // Whether token k, or for a group any of its alternatives, ends (at_end) or begins with a
+    // non-ASCII character.
+    bool edge_non_ascii(std::size_t k, bool at_end) const {
+        const PatternToken& t = m_tokens[k];
+        const bool group = t.kind == (at_end ? PatternToken::close : PatternToken::open) &&
+                           m_match[k] < m_tokens.size();
+        if (!group) {
+            std::string_view s = text(t);
+            return std::any_of(s.begin(), s.end(), is_non_ascii);
+        }
+        const std::size_t open = at_end ? m_match[k] : k;
+        const std::size_t close = at_end ? k : m_match[k];
+        std::size_t alt_begin = open + 1;
+        // "(?:" and "(?i:" open a group with flags: its first alternative begins after ':'.
+        if (alt_begin < close && text(m_tokens[alt_begin]) == "?") {
+            while (alt_begin < close && text(m_tokens[alt_begin]) != ":") ++alt_begin;
+            ++alt_begin;
+        }
+        for (std::size_t j = alt_begin; j <= close; ++j) {
+            if (m_tokens[j].kind == PatternToken::open) {
+                j = m_match[j] < m_tokens.size() ? m_match[j] : j;  // (skip nested groups)
+                continue;
+            }
+            if (m_tokens[j].kind != PatternToken::alternation && j != close) continue;
+            if (j > alt_begin && edge_non_ascii(at_end ? j - 1 : alt_begin, at_end)) return true;
+            alt_begin = j + 1;
+        }
+        return false;
+    }
+
+    std::string_view m_p;
+    std::vector<PatternToken> m_tokens;
+    std::vector<std::size_t> m_match;  // the matching parenthesis of each open or close
+};
+
 // What is wrong with one text pattern, or "" when nothing is.
 std::string pattern_problem(std::string_view pattern) {
     RE2 re(pattern, pattern_options());
     if (!re.ok()) return "invalid pattern: " + re.error();
+    if (BoundaryCheck(pattern).boundary_beside_non_ascii()) {
+        return "\\b next to a non-ASCII letter: RE2's \\b is an ASCII word boundary and never "
+               "holds where such a word ends; write \\s, a space or nothing there";
+    }
     // A costly pattern slows every reply that reaches it, first to compile, then to run (a
     // bounded repeat like [\s\S]{0,300} alone is ~2,500 instructions).
     if (re.ProgramSize() > k_max_pattern_size) {

@@ -72,6 +72,25 @@ TEST(RuleTable, RejectsBadFieldsWithExactMessages) {
               "rules.json:3:26: rule id \"x.one\" is already used at rules.js");
 }
 
+// RE2's \b is an ASCII word boundary: after "ł" it holds before an ASCII letter, never at the
+// end of the word, so a pattern that puts it beside a non-ASCII letter is refused.
+TEST(RuleTable, RefusesAnAsciiBoundaryBesideANonAsciiLetter) {
+    const std::string rule = k_good_rule;
+    auto with_text = [&](const std::string& pattern) {
+        return with_rules(std::string(rule).replace(rule.find("\"basic\": [\"550\"]"), 16,
+                                                    "\"text\": [\"" + pattern + "\"]"));
+    };
+    for (const char* bad : {"przydział\\\\b", "(limit|przydział)\\\\b", "\\\\büber",
+                            "\\\\b(?:ue|ü)ber", "[ée]\\\\b", "(zu gro(ß|ss))\\\\b"}) {
+        EXPECT_NE(load_error(with_text(bad)).find("next to a non-ASCII letter"), std::string::npos)
+            << bad;
+    }
+    for (const char* good : {"mailbox\\\\b", "\\\\bdépass", "(ü|ue)berschritten",
+                             "voll\\\\b.{0,30}(ü|ue)", "[\\\\]é]x\\\\b", "\\\\(é\\\\)"}) {
+        EXPECT_EQ(load_error(with_text(good)), "") << good;
+    }
+}
+
 TEST(RuleTable, LayerReplacesSameIdAndAppendRejectsIt) {
     RuleTable base = RuleTable::parse(with_rules(k_good_rule), "a.json");
     std::string changed = k_good_rule;
