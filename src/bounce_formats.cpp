@@ -164,12 +164,14 @@ const FormatSpec k_formats[] = {
      "(?i)^\\s*(?:[a-z]{3} [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]+:\\s*)?(?:In:|>>>|-->|Sent "
      "<<<)\\s*RCPT TO:\\s*<?" ADDR ">?\\s*(.*)$"},
     // Labelled recipient lines: "Recipient address: a@b", "Failed recipient: <a@b>",
-    // "Original-Recipient: rfc822;a@b" (inline DSN text), "Invalid recipient: ...".
+    // "Original-Recipient: rfc822;a@b" (inline DSN text), "Invalid recipient: ...", and the
+    // Chinese, Japanese and Korean labels with a full-width colon ("收件人： a@b", QQ, NetEase).
     {"labelled", nullptr, nullptr, nullptr,
      "(?i)^\\s*[\\[(]?(?:[^<>@\\n]*?[,;]\\s*)?(?:(?:original|final|failed|invalid|unknown|bad|"
      "intended)[- ])?(?:recipient|"
-     "address|addressee|rcpt to|e-?mail address|destinataire|empfänger)(?:\\(s\\)| "
-     "address(?:es)?)?\\s*[:=]\\s*(?:rfc822;\\s*)?<?" ADDR ">?\\s*(.*)$"},
+     "address|addressee|rcpt to|e-?mail address|destinataire|empfänger|收件人|收信人|受信者|宛先|"
+     "수신자|받는 사람)(?:\\(s\\)| address(?:es)?)?\\s*(?:[:=]|：)\\s*(?:rfc822;\\s*)?<?" ADDR
+     ">?\\s*(.*)$"},
     // The reason first, then the address: "User's mailbox is full: <a@b>", "Delivery failed 20
     // attempts: a@b".
     {"text-first", nullptr, nullptr, nullptr,
@@ -831,10 +833,21 @@ std::string clean_address(std::string_view value) {
                c == '.' || c == '-' || c == '_' || c == ':' || c == '[' || c == ']' ||
                static_cast<unsigned char>(c) >= 0x80;
     };
+    // Full-width punctuation and the ideographic space separate words in Chinese, Japanese
+    // and Korean text ("收件人：a@b"); they are no part of an address.
+    auto after_wide_separator = [&](std::size_t end) {
+        for (std::string_view sep : {"\uff1a", "\uff0c", "\u3001", "\uff1b", "\uff08", "\uff09",
+                                     "\u3000", "\uff1c", "\uff1e", "\u300c", "\u300d"})
+            if (value.substr(0, end).ends_with(sep)) return true;
+        return false;
+    };
     std::size_t at = value.find('@');
     while (at != std::string_view::npos) {
         std::size_t begin = at;
-        while (begin > 0 && local_char(value[begin - 1])) --begin;
+        while (
+            begin > 0 && local_char(value[begin - 1]) &&
+            (static_cast<unsigned char>(value[begin - 1]) < 0x80 || !after_wide_separator(begin)))
+            --begin;
         std::size_t end = at + 1;
         while (end < value.size() && domain_char(value[end])) ++end;
         std::string_view local = value.substr(begin, at - begin);
@@ -1126,7 +1139,8 @@ const char* const k_stated_sent =
 // timed out" (or "...[private/dovecot-lmtp]: No such file or directory"), Sendmail
 // "Deferred: Connection timed out with mx.example.com." and "Connection refused by ...".
 const char* const k_stated_connect =
-    "(?i)(?:\\bconnect to [^\\s\\[\\]]+\\[[^\\]\\s]+\\](?::[0-9]+)?:|\\bconnection (?:timed out "
+    "(?i)(?:\\bconnect\\s+to\\s+[^\\s\\[\\]]+\\[[^\\]\\s]+\\](?::[0-9]+)?:|\\bconnection (?:timed "
+    "out "
     "with|refused by) [A-Za-z0-9])";
 // A section naming the command on its own line ("SMTP command" heading, then "DATA").
 const char* const k_stated_section =

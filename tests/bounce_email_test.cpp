@@ -319,6 +319,14 @@ INSTANTIATE_TEST_SUITE_P(
         // Only the Swedish subject and intro say this is a report.
         OneRecipientReport{"ExchangeNdrInSwedishFromAnUnnamedSender", "exchange-sv-no-dsn.eml",
                            "sven@kund.example.se", "550 5.2.1 Mailbox disabled"},
+        // "收件人：a@b": the full-width colon is no part of the address (GB18030, base64).
+        OneRecipientReport{"FullWidthColonBeforeTheAddress", "cjk-fullwidth-colon-gb18030.eml",
+                           "sam.wu@remote.example",
+                           "550 5.1.1 <sam.wu@remote.example>: Recipient address rejected: User "
+                           "unknown"},
+        // "收件人： a@b": a Chinese recipient label.
+        OneRecipientReport{"ChineseRecipientLabel", "cjk-labelled-recipient.eml",
+                           "tina.li@remote.example", "550 Mailbox not found or access denied"},
         // "|---- Message text follows: ----|" (framed in pipes) starts the returned message.
         OneRecipientReport{"PipeFramedFailedAddresses", "pipe-framed-failed-addresses.eml",
                            "lars@remote.example", "unknown user / Empfaenger unbekannt"},
@@ -343,6 +351,19 @@ TEST(BounceEmail, PostfixNamesTheStageOfLostConnectionsAndTimeouts) {
     EXPECT_EQ(e.recipients[1].smtp_command, "RCPT TO");
     EXPECT_EQ(e.recipients[2].recipient, "oli@remote.example");
     EXPECT_EQ(e.recipients[2].smtp_command, "CONNECT");
+}
+
+TEST(BounceEmail, ConnectWordingWrappedOverTwoLines) {
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "Subject: Delayed Mail (still being retried)\n\n"
+        "This is the mail system at host mx.example.org.\n\n"
+        "<walt@remote.example>: delivery temporarily suspended: connect to\n"
+        "    mx.remote.example[192.0.2.92]:25: Connection refused\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "CONNECT");
+    EXPECT_EQ(e.recipients[0].dsn_action, "delayed");
 }
 
 TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
