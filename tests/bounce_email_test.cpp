@@ -327,6 +327,11 @@ INSTANTIATE_TEST_SUITE_P(
         // "收件人： a@b": a Chinese recipient label.
         OneRecipientReport{"ChineseRecipientLabel", "cjk-labelled-recipient.eml",
                            "tina.li@remote.example", "550 Mailbox not found or access denied"},
+        // Sun/Oracle Messaging Server: the reply ends before the "Remote system:" label; the
+        // "To:" summary of the returned message names a recipient that did not fail.
+        OneRecipientReport{"SunMessagingServerLabelledFields", "sun-messaging-server-no-dsn.eml",
+                           "pia@remote.example",
+                           "550 5.1.1 unknown or illegal alias: pia@remote.example"},
         // "|---- Message text follows: ----|" (framed in pipes) starts the returned message.
         OneRecipientReport{"PipeFramedFailedAddresses", "pipe-framed-failed-addresses.eml",
                            "lars@remote.example", "unknown user / Empfaenger unbekannt"},
@@ -556,7 +561,7 @@ TEST(BounceEmail, DominoRecipientsShareTheReasonAfterTheList) {
     EXPECT_EQ(e.recipients[0].recipient, "mona@notes.example.com");
     EXPECT_EQ(e.recipients[1].recipient, "ned@notes.example.com");
     for (const BounceRecipient& r : e.recipients)
-        EXPECT_EQ(r.diagnostic, "because: User not listed in Domino Directory");
+        EXPECT_EQ(r.diagnostic, "User not listed in Domino Directory");
 }
 
 TEST(BounceEmail, TextOfTheOneFailureIsNotLentToDeliveredOrDelayedRecipients) {
