@@ -83,8 +83,13 @@ struct FormatSpec {
     bool local_part = false;  // recipients may be bare local parts (no '@')
 };
 
-// Address forms accepted inside recipient patterns.
-#define ADDR "([^<>\\s\"(),;:\\[\\]]+@[A-Za-z0-9\\[][A-Za-z0-9.:\\]-]*[A-Za-z0-9\\]])"
+// Address forms accepted inside recipient patterns. The domain may hold non-ASCII labels
+// (SMTPUTF8: "用户@例子.example") but ends with an ASCII letter or digit, so that text written
+// right after it ("a@b.example的邮件") is not taken for part of it.
+#define ADDR                                                                                       \
+    "([^<>\\s\"(),;:\\[\\]]+@[A-Za-z0-9\\[\\x{80}-\\x{10ffff}][A-Za-z0-9.:\\]\\x{80}-\\x{10ffff}-" \
+    "]*"                                                                                           \
+    "[A-Za-z0-9\\]])"
 
 // The shapes nearly every MTA uses for the recipient line of its failure list.
 const char* const k_generic_recipient =
@@ -860,6 +865,14 @@ std::string clean_address(std::string_view value) {
         while (end < value.size() && domain_char(value[end])) ++end;
         std::string_view local = value.substr(begin, at - begin);
         std::string_view domain = value.substr(at + 1, end - at - 1);
+        // Non-ASCII text right after the domain's last ASCII label is the sentence's
+        // ("a@b.example的邮件"); non-ASCII labels before it are the domain's own.
+        if (std::size_t last_ascii = domain.find_last_of(
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789]");
+            last_ascii != std::string_view::npos && last_ascii + 1 < domain.size() &&
+            domain.find('.', last_ascii) == std::string_view::npos &&
+            static_cast<unsigned char>(domain[last_ascii + 1]) >= 0x80)
+            domain = domain.substr(0, last_ascii + 1);
         // Trailing dots and unbalanced brackets belong to the sentence, not the address.
         while (!domain.empty() && (domain.back() == '.' || domain.back() == ':' ||
                                    (domain.back() == ']' && domain.front() != '[')))

@@ -1,5 +1,6 @@
 // Unit tests of the bounce email reader on small hand-written bounces of each structure.
 #include "bouncediag/bounce_email.h"
+#include "../src/bounce_formats.h"
 #include "bouncediag/classifier.h"
 #include "bouncediag/diagnose.h"
 #include "bouncediag/rule_table.h"
@@ -369,6 +370,24 @@ TEST(BounceEmail, ConnectWordingWrappedOverTwoLines) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].smtp_command, "CONNECT");
     EXPECT_EQ(e.recipients[0].dsn_action, "delayed");
+}
+
+TEST(BounceEmail, InternationalizedAddressInTheText) {
+    // SMTPUTF8: a non-ASCII domain is an address like any other; CJK text right after an ASCII
+    // domain is not part of it.
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "This is the mail system at host mx.example.org.\n\n"
+        "<用户@例子.example>: host mx.例子.example[192.0.2.100] said: 550 5.1.1 User\n"
+        "    unknown (in reply to RCPT TO command)\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "用户@例子.example");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+    EXPECT_EQ(detail::clean_address("bob@example.com的邮件"), "bob@example.com");
+    EXPECT_EQ(detail::clean_address("用户@例子.example"), "用户@例子.example");
 }
 
 TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
