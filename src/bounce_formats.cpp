@@ -358,6 +358,8 @@ bool is_system_address(std::string_view addr) {
 struct Block {
     std::string address;
     std::vector<std::string_view> lines;
+    bool relisted =
+        false;  // the address was listed again after its reason (see end_indented_reason)
 };
 
 // Shortens to at most `max` bytes without splitting a UTF-8 sequence.
@@ -607,6 +609,24 @@ bool generated_delivery(std::string_view previous, std::string_view line, std::s
            RE2::FullMatch(piece(line), k_generated, &generator);
 }
 
+// A reason without a reply code, indented under an address that the report lists again (Exim
+// "  a@b\n    Unrouteable address" in mail.ru's Russian list, then its English copy), ends
+// with its paragraph when the report's own text follows at the margin (mail.ru's advice and
+// English preamble). Reasons written at the margin themselves (Gmail's "Technical details of
+// permanent failure:" paragraphs) keep them all.
+void end_indented_reason(std::vector<std::string_view>& lines) {
+    auto blank = [](std::string_view l) { return trim(l).empty(); };
+    auto first = std::find_if_not(lines.begin(), lines.end(), blank);
+    if (first == lines.end() || !is_re2_space(first->front()) ||
+        std::any_of(lines.begin(), lines.end(), carries_code))
+        return;
+    auto end = std::find_if(first, lines.end(), blank);
+    bool margin_text_after = std::any_of(end, lines.end(), [&](std::string_view l) {
+        return !blank(l) && !is_re2_space(l.front());
+    });
+    if (margin_text_after) lines.erase(end, lines.end());
+}
+
 // A necessary condition for a line pattern, checked before it.
 using LineFilter = bool (*)(std::string_view line);
 
@@ -658,7 +678,7 @@ class Reader {
                 // The file or pipe line just read belongs to this new entry, not the last one.
                 std::vector<std::string_view>& last = blocks[m_current].lines;
                 if (!last.empty() && last.back().data() == lines[i - 1].data()) last.pop_back();
-                blocks.push_back({generator, {}});
+                blocks.push_back({generator, {}, false});
                 m_current = blocks.size() - 1;
                 continue;
             }
@@ -695,8 +715,10 @@ class Reader {
                     for (Block& existing : blocks)
                         if (iequals(existing.address, a)) b = &existing;
                     if (!b) {
-                        blocks.push_back({a, {}});
+                        blocks.push_back({a, {}, false});
                         b = &blocks.back();
+                    } else if (!b->lines.empty()) {
+                        b->relisted = true;
                     }
                     std::string_view rest = view(rest1).empty() ? view(rest2) : view(rest1);
                     static const RE2 k_starts_code("^\\s*[245][0-9][0-9][ -]");
@@ -757,6 +779,7 @@ class Reader {
                                           [](std::string_view l) { return trim(l).empty(); });
                 reason_lines.erase(blank, reason_lines.end());
             }
+            if (b.relisted) end_indented_reason(reason_lines);
             r.diagnostic = diagnostic_of(reason_lines);
             if (r.diagnostic.empty() || !carries_code(r.diagnostic)) {
                 // The reason is sometimes stated once, before the list of addresses.

@@ -333,6 +333,10 @@ INSTANTIATE_TEST_SUITE_P(
         OneRecipientReport{"SunMessagingServerLabelledFields", "sun-messaging-server-no-dsn.eml",
                            "pia@remote.example",
                            "550 5.1.1 unknown or illegal alias: pia@remote.example"},
+        // The failed address is listed twice (Russian, then an English copy); the advice and
+        // the English preamble between the lists are no part of its reason.
+        OneRecipientReport{"EximListTwiceWithAdviceBetween", "exim-list-twice-with-advice.eml",
+                           "zoe@remote.example", "Unrouteable address"},
         // "|---- Message text follows: ----|" (framed in pipes) starts the returned message.
         OneRecipientReport{"PipeFramedFailedAddresses", "pipe-framed-failed-addresses.eml",
                            "lars@remote.example", "unknown user / Empfaenger unbekannt"},
