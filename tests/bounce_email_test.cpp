@@ -394,6 +394,25 @@ TEST(BounceEmail, InternationalizedAddressInTheText) {
     EXPECT_EQ(detail::clean_address("用户@例子.example"), "用户@例子.example");
 }
 
+TEST(BounceEmail, SeparatorLinesFrameTheReasonAndMayOpenTheReturnedHeaders) {
+    // A line of dashes right before the returned message's headers (no blank line) ends the
+    // report; separator lines around a reason are none of its words.
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Mail System Error - Returned Mail\n\n"
+        "<rita@remote.example>\n\n"
+        "Each of the following recipients was rejected by a remote mail server.\n"
+        "----------------------------------------\n"
+        "Received: from mx.example.org (mx.example.org [192.0.2.1])\n"
+        "        by mx.remote.example with SMTP id 12AB\n"
+        "From: sender@example.org\nTo: rita@remote.example\nSubject: report\n"
+        "Message-Id: <s1@example.org>\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "rita@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "Each of the following recipients was rejected by a remote mail server.");
+}
+
 TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
     // Two RCPT TO replies before the 503 to DATA, neither naming its recipient: the reply the
     // report quotes for each recipient says which one it was.
