@@ -751,7 +751,10 @@ class Reader {
                     // line "554 <a@b>... Remote protocol error"; it is the better diagnostic.
                     if (summary && !server_reply.empty()) b->lines.push_back(server_reply);
                     server_reply = {};
-                    if (!trim(rest).empty()) b->lines.push_back(rest);
+                    // "a@b on 4/29/2007 4:51 PM" (Exchange): the date is no reason.
+                    static const RE2 k_on_date("^\\s*on\\s[^\\n]*[0-9][0-9]?:[0-9][0-9]");
+                    if (!trim(rest).empty() && !RE2::PartialMatch(piece(rest), k_on_date))
+                        b->lines.push_back(rest);
                     m_current = b - blocks.data();
                     continue;
                 }

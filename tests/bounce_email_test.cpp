@@ -413,6 +413,19 @@ TEST(BounceEmail, SeparatorLinesFrameTheReasonAndMayOpenTheReturnedHeaders) {
               "Each of the following recipients was rejected by a remote mail server.");
 }
 
+TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
+    // Exchange 5.5 and 2000: "a@b on DATE" over the reason.
+    std::string email =
+        "From: System Administrator <postmaster@example.org>\nSubject: Undeliverable: report\n\n"
+        "Your message\n\n  Subject: report\n\ndid not reach the following recipient(s):\n\n"
+        "una@remote.example on Thu, 29 Apr 2007 16:51:51 -0500\n"
+        "    The recipient name is not recognized\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "una@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "The recipient name is not recognized");
+}
+
 TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
     // Two RCPT TO replies before the 503 to DATA, neither naming its recipient: the reply the
     // report quotes for each recipient says which one it was.
