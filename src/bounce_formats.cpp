@@ -170,13 +170,14 @@ const FormatSpec k_formats[] = {
      "<<<)\\s*RCPT TO:\\s*<?" ADDR ">?\\s*(.*)$"},
     // Labelled recipient lines: "Recipient address: a@b", "Failed recipient: <a@b>",
     // "Original-Recipient: rfc822;a@b" (inline DSN text), "Invalid recipient: ...", and the
-    // Chinese, Japanese and Korean labels with a full-width colon ("收件人： a@b", QQ, NetEase).
+    // Chinese, Japanese and Korean labels with a full-width colon ("收件人： a@b", QQ, NetEase),
+    // and MailEnable's "Recipient: [SMTP:a@b]".
     {"labelled", nullptr, nullptr, nullptr,
      "(?i)^\\s*[\\[(]?(?:[^<>@\\n]*?[,;]\\s*)?(?:(?:original|final|failed|invalid|unknown|bad|"
      "intended)[- ])?(?:recipient|"
      "address|addressee|rcpt to|e-?mail address|destinataire|empfänger|收件人|收信人|受信者|宛先|"
-     "수신자|받는 사람)(?:\\(s\\)| address(?:es)?)?\\s*(?:[:=]|：)\\s*(?:rfc822;\\s*)?<?" ADDR
-     ">?\\s*(.*)$"},
+     "수신자|받는 사람)(?:\\(s\\)| "
+     "address(?:es)?)?\\s*(?:[:=]|：)\\s*(?:rfc822;\\s*|\\[?smtp:)?<?" ADDR ">?\\s*(.*)$"},
     // The reason first, then the address: "User's mailbox is full: <a@b>", "Delivery failed 20
     // attempts: a@b".
     {"text-first", nullptr, nullptr, nullptr,
@@ -601,11 +602,12 @@ std::size_t report_end(std::string_view text, const std::vector<std::string_view
 
 // Lines an MTA adds to a recipient's entry that say nothing about the failure: qmail's
 // "Giving up on 192.0.2.1." after the remote reply, Exim's "(generated from info@example.com)"
-// naming the alias the address came from.
+// and Sendmail's "(expanded from: <info@example.com>)" naming the alias the address came from.
 bool is_annotation(std::string_view line) {
     char c = first_after_re2_space(line);
     if (c != 'G' && c != '(') return false;
-    static const RE2 re("^\\s*(?:Giving up on \\S+|\\(generated from [^()]*\\))\\s*$");
+    static const RE2 re(
+        "^\\s*(?:Giving up on \\S+|\\((?:generated|expanded) from:? [^()]*\\))\\s*$");
     return RE2::FullMatch(piece(line), re);
 }
 

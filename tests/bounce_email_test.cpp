@@ -337,6 +337,11 @@ INSTANTIATE_TEST_SUITE_P(
         // the English preamble between the lists are no part of its reason.
         OneRecipientReport{"EximListTwiceWithAdviceBetween", "exim-list-twice-with-advice.eml",
                            "zoe@remote.example", "Unrouteable address"},
+        // MailEnable: "Recipient: [SMTP:a@b]", the reason on the next line (CRLF).
+        OneRecipientReport{"MailEnableSmtpBracketRecipient", "mailenable-smtp-bracket-crlf.eml",
+                           "axel@remote.example",
+                           "550 5.1.1 <axel@remote.example>: Recipient address rejected: User "
+                           "unknown"},
         // "|---- Message text follows: ----|" (framed in pipes) starts the returned message.
         OneRecipientReport{"PipeFramedFailedAddresses", "pipe-framed-failed-addresses.eml",
                            "lars@remote.example", "unknown user / Empfaenger unbekannt"},
@@ -411,6 +416,19 @@ TEST(BounceEmail, SeparatorLinesFrameTheReasonAndMayOpenTheReturnedHeaders) {
     EXPECT_EQ(e.recipients[0].recipient, "rita@remote.example");
     EXPECT_EQ(e.recipients[0].diagnostic,
               "Each of the following recipients was rejected by a remote mail server.");
+}
+
+TEST(BounceEmail, SendmailExpandedFromIsNoPartOfTheReason) {
+    std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<lena@remote.example>\n"
+        "    (reason: 550 5.7.1 <lena@remote.example>... Relaying denied)\n"
+        "    (expanded from: <team@example.org>)\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.7.1 <lena@remote.example>... Relaying denied");
 }
 
 TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
