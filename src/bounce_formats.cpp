@@ -1349,11 +1349,10 @@ std::string sendmail_transcript_summary(std::string_view text) {
     "невозможно доставить|не удалось доставить|недоставленное|не вдалося доставити|teslim " \
     "edilemedi|배달 못 함|배달하지 못했습니다"
 
-bool looks_like_delay_notice(const TextContext& ctx) {
-    static const RE2 k_subject(
-        "(?i)(delivery (?:status notification \\(delay\\)|delayed|delay)|delayed mail|"
-        "warning: message \\S+ delayed|warning: could not send message|still being retried)");
-    if (RE2::PartialMatch(piece(ctx.subject), k_subject)) return true;
+namespace {
+
+// The wording of delay warnings in a report's own text.
+bool has_delay_wording(const TextContext& ctx) {
     static const RE2 k_text(
         "(?i)(this is a warning(?: message)? only|you do not need to resend your message|"
         "delivery is delayed to these recipients|this message hasn't been delivered yet|"
@@ -1362,8 +1361,18 @@ bool looks_like_delay_notice(const TextContext& ctx) {
     return RE2::PartialMatch(piece(report_section(ctx.text).substr(0, 20000)), k_text);
 }
 
+}  // namespace
+
+bool looks_like_delay_notice(const TextContext& ctx) {
+    static const RE2 k_subject(
+        "(?i)(delivery (?:status notification \\(delay\\)|delayed|delay)|delayed mail|"
+        "warning: message \\S+ delayed|warning: could not send message|still being retried)");
+    return RE2::PartialMatch(piece(ctx.subject), k_subject) || has_delay_wording(ctx);
+}
+
 bool looks_like_failure_report(const TextContext& ctx) {
-    if (looks_like_failure_text(ctx) || looks_like_delay_notice(ctx)) return true;
+    // The delay wording of the text, not a subject alone: shops write "Delivery delayed" too.
+    if (looks_like_failure_text(ctx) || has_delay_wording(ctx)) return true;
     static const RE2 k_sender(
         "(?i)(mailer-daemon|postmaster|mail delivery|mail administrator|"
         "mail system|delivery subsystem|\\bmta\\b|ndr)");

@@ -504,6 +504,11 @@ TEST(BounceEmail, DelayWarningWithoutADsnPartIsDelayed) {
     e = read_bounce_email(with_history);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].diagnostic, "400 4.4.7 Message delayed");
+    // A shop's "Delivery delayed" subject alone makes no report of a plain email.
+    std::string shop =
+        "From: Shop <orders@shop.example>\nSubject: Delivery delayed: your order 1234\n\n"
+        "Your parcel is late. Questions? Write to\nsupport@shop.example\n";
+    EXPECT_TRUE(read_bounce_email(shop).recipients.empty());
 }
 
 TEST(BounceEmail, EximFileDeliveryGeneratedByAnotherAddressIsAnEntryOfItsOwn) {
