@@ -244,7 +244,7 @@ bool is_rejection_mdn(const mime::Message& msg, std::string_view subject) {
 
 // The refused recipient of a rejection MDN (its Final-Recipient) and the reason its text gives:
 // Dovecot writes "Your message to <a@b> was automatically rejected:" and the reason on the
-// lines after it, Cyrus "Your message was automatically rejected by Sieve ..." likewise.
+// lines after it; without such a line the whole text is the reason.
 void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     BounceRecipient r;
     std::string_view said;
@@ -562,7 +562,9 @@ BounceEmail read_email(std::string_view raw, int depth) {
                          msg.headers.has("X-Failed-Recipients") ||
                          detail::looks_like_failure_report(ctx);
         // Without a DSN part only the wording tells a warning from a failure.
-        const char* text_action = detail::looks_like_delay_notice(ctx) ? "delayed" : "failed";
+        const char* text_action = "failed";
+        if (is_report && !read_text().empty() && detail::looks_like_delay_notice(ctx))
+            text_action = "delayed";
         if (is_report)
             for (detail::TextRecipient& t : read_text()) {
                 BounceRecipient r;
