@@ -1024,6 +1024,28 @@ bool is_address_field_line(std::string_view line) {
 
 }  // namespace
 
+namespace {
+
+// The reason under the line that `name` opens (followed by the end of the line or a blank):
+// the rest of its paragraph. Empty when no line opens with the name.
+std::optional<std::string> reason_under_name(const std::vector<std::string_view>& lines,
+                                             std::string_view name) {
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        std::string_view t = trim(lines[i]);
+        if (t.size() < name.size() || !iequals(t.substr(0, name.size()), name) ||
+            (t.size() > name.size() && !is_re2_space(t[name.size()])))
+            continue;
+        std::size_t end = i + 1;
+        while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
+        std::vector<std::string_view> reason(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                                             lines.begin() + static_cast<std::ptrdiff_t>(end));
+        return diagnostic_of(reason);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std::string_view to) {
     std::vector<NamedRecipient> out;
     std::vector<ListedAddress> listed = address_list(to);
@@ -1035,22 +1057,9 @@ std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std
         });
         if (by_address) {
             out.push_back({a.address, text_near(text, a.address)});
-            continue;
-        }
-        // A display name opening a line, followed by the end of the line or a blank: the
-        // reason is the rest of its paragraph.
-        if (a.name.size() < 3) continue;
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-            std::string_view t = trim(lines[i]);
-            if (t.size() < a.name.size() || !iequals(t.substr(0, a.name.size()), a.name) ||
-                (t.size() > a.name.size() && !is_re2_space(t[a.name.size()])))
-                continue;
-            std::size_t end = i + 1;
-            while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
-            std::vector<std::string_view> reason(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
-                                                 lines.begin() + static_cast<std::ptrdiff_t>(end));
-            out.push_back({a.address, diagnostic_of(reason)});
-            break;
+        } else if (a.name.size() >= 3) {
+            if (std::optional<std::string> reason = reason_under_name(lines, a.name))
+                out.push_back({a.address, std::move(*reason)});
         }
     }
     return out;
