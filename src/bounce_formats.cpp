@@ -1190,11 +1190,13 @@ namespace {
 // Postfix "(in reply to RCPT TO command)", Exim "after RCPT TO:<a@b>", "after pipelined
 // MAIL FROM:<a@b>", "after end of data", "SMTP error from remote server after RCPT command",
 // "... remote server for RCPT TO command", qmail "most progress was RCPT TO response",
-// DragonFly "did not like our RCPT TO", Postfix's lost connections and timeouts "while sending
+// DragonFly "did not like our RCPT TO", Exim "Remote host closed connection in response to end
+// of data", Postfix's lost connections and timeouts "while sending
 // RCPT TO", "while sending end of data", "while sending message body", "while receiving the
 // initial server greeting", "while performing the EHLO handshake".
 const char* const k_stated_reply =
-    "(?i)(?:in\\s+reply\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|progress\\s+"
+    "(?i)(?:in\\s+(?:reply|response)\\s+to\\s+(?:the\\s+)?|after\\s+(?:the\\s+|pipelined\\s+)?|"
+    "progress\\s+"
     "was\\s+|remote\\s+server\\s+for\\s+|"
     "error\\s+following\\s+|did\\s+not\\s+like\\s+our\\s+|while\\s+(?:sending|receiving|"
     "performing)\\s+(?:the\\s+)?)(rcpt\\s+to|rcpt(?:\\s+command)|mail\\s+from|end\\s+of\\s+data|"

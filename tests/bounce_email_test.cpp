@@ -444,6 +444,20 @@ TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
     EXPECT_EQ(e.recipients[0].diagnostic, "The recipient name is not recognized");
 }
 
+TEST(BounceEmail, EximClosedConnectionInResponseToEndOfData) {
+    std::string email =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  olga@remote.example\n"
+        "    host mx.remote.example [192.0.2.5]: Remote host closed connection in response to "
+        "end of data\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
+}
+
 TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
     // Two RCPT TO replies before the 503 to DATA, neither naming its recipient: the reply the
     // report quotes for each recipient says which one it was.
