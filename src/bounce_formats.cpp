@@ -314,6 +314,9 @@ bool strip_enclosing(std::string_view before, std::string& reply) {
             return drop_suffix(reply.size() - at);
     }
     if (reply.starts_with('#') && reply.ends_with("##")) return drop_suffix(2);
+    // Outlook's own reports close Exchange's "#< #5.1.1 smtp;550 ...> #SMTP#" with the
+    // transport's name; the angle bracket before it closes the reply.
+    if (reply.ends_with("#SMTP#")) drop_suffix(6);
     for (auto [o, c] : {std::pair{'(', ')'}, std::pair{'<', '>'}}) {
         if (reply.back() == c &&
             std::count(before.begin(), before.end(), o) >

@@ -431,6 +431,20 @@ TEST(BounceEmail, SendmailExpandedFromIsNoPartOfTheReason) {
     EXPECT_EQ(e.recipients[0].diagnostic, "550 5.7.1 <lena@remote.example>... Relaying denied");
 }
 
+TEST(BounceEmail, OutlookClientReportClosesTheReplyBeforeSmtpMark) {
+    // Outlook's own report quotes Exchange's reply as "#< #5.1.1 smtp;550 ...> #SMTP#".
+    std::string email =
+        "From: Microsoft Outlook <sender@example.org>\nSubject: Undeliverable: report\n\n"
+        "Your message did not reach some or all of the intended recipients.\n\n"
+        "The following recipient(s) cannot be reached:\n\n"
+        "      'sara.s@remote.example' on 15.03.2024 09:58\n"
+        "            #< #5.1.1 smtp;550 5.1.1 <sara.s@remote.example>: User unknown> #SMTP#\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "5.1.1 smtp;550 5.1.1 <sara.s@remote.example>: User unknown");
+}
+
 TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
     // Exchange 5.5 and 2000: "a@b on DATE" over the reason.
     std::string email =
