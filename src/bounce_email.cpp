@@ -271,6 +271,26 @@ void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     result.recipients.push_back(std::move(r));
 }
 
+// Exchange lists the recipients it resolved in the directory by display name and date ("Bob
+// Remote on 3/15/2024 10:00 AM") among those it lists by address: the returned message's To:
+// field says whose names they are. Adds those the text reader did not name.
+void add_dated_display_names(std::string_view text, BounceEmail& result) {
+    if (result.original.to.empty() || result.original.to.find(',') == std::string::npos) return;
+    for (detail::NamedRecipient& named :
+         detail::returned_recipients_named(text, result.original.to)) {
+        bool listed = std::any_of(
+            result.recipients.begin(), result.recipients.end(),
+            [&](const BounceRecipient& r) { return iequals(r.recipient, named.address); });
+        if (!named.by_dated_name || listed || named.diagnostic.empty()) continue;
+        BounceRecipient r;
+        r.format = result.recipients.front().format;
+        r.recipient = std::move(named.address);
+        r.diagnostic = std::move(named.diagnostic);
+        r.dsn_action = result.recipients.front().dsn_action;
+        result.recipients.push_back(std::move(r));
+    }
+}
+
 // The fields of the returned message, from its headers.
 void fill_original(const mime::Headers& h, ReturnedMessage& out) {
     if (out.message_id.empty())
@@ -577,7 +597,10 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.dsn_action = text_action;
                 result.recipients.push_back(std::move(r));
             }
-        if (!result.recipients.empty()) return result;
+        if (!result.recipients.empty()) {
+            add_dated_display_names(text, result);
+            return result;
+        }
 
         // Exim names the failed recipients in its own header field, "X-Failed-Recipients: a@b,
         // c@d": when the text lists none in a shape the formats know, the field still does.

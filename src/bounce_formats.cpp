@@ -1030,9 +1030,10 @@ bool is_address_field_line(std::string_view line) {
 namespace {
 
 // The reason under the line that `name` opens (followed by the end of the line or a blank):
-// the rest of its paragraph. Empty when no line opens with the name.
+// the rest of its paragraph. Empty when no line opens with the name. `dated` tells whether a
+// date follows the name on its line, as Exchange writes it ("Bob Remote on 3/15/2024 10:00").
 std::optional<std::string> reason_under_name(const std::vector<std::string_view>& lines,
-                                             std::string_view name) {
+                                             std::string_view name, bool* dated) {
     for (std::size_t i = 0; i < lines.size(); ++i) {
         std::string_view t = trim(lines[i]);
         if (t.size() < name.size() || !iequals(t.substr(0, name.size()), name) ||
@@ -1042,6 +1043,8 @@ std::optional<std::string> reason_under_name(const std::vector<std::string_view>
         while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
         std::vector<std::string_view> reason(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                                              lines.begin() + static_cast<std::ptrdiff_t>(end));
+        static const RE2 k_on_date("^\\s+on\\s[^\\n]*[0-9][0-9]?:[0-9][0-9]");
+        *dated = RE2::PartialMatch(piece(t.substr(name.size())), k_on_date);
         return diagnostic_of(reason);
     }
     return std::nullopt;
@@ -1061,8 +1064,9 @@ std::vector<NamedRecipient> returned_recipients_named(std::string_view text, std
         if (by_address) {
             out.push_back({a.address, text_near(text, a.address)});
         } else if (a.name.size() >= 3) {
-            if (std::optional<std::string> reason = reason_under_name(lines, a.name))
-                out.push_back({a.address, std::move(*reason)});
+            bool dated = false;
+            if (std::optional<std::string> reason = reason_under_name(lines, a.name, &dated))
+                out.push_back({a.address, std::move(*reason), dated});
         }
     }
     return out;

@@ -445,6 +445,20 @@ TEST(BounceEmail, OutlookClientReportClosesTheReplyBeforeSmtpMark) {
               "5.1.1 smtp;550 5.1.1 <sara.s@remote.example>: User unknown");
 }
 
+TEST(BounceEmail, Exchange2003DisplayNameAmongAddresses) {
+    // One recipient listed by address, one by display name and date: the returned message's
+    // To: says whose name it is; the third recipient of the To: field did not fail.
+    std::string email = read_data("exchange2003-name-and-address.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "tom.t@remote.example");
+    EXPECT_EQ(e.recipients[1].recipient, "peter@remote.example");
+    EXPECT_EQ(e.recipients[1].diagnostic,
+              "The e-mail account does not exist at the organization this message was sent to. "
+              "<ex2003.example.org #5.1.1>");
+}
+
 TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
     // Exchange 5.5 and 2000: "a@b on DATE" over the reason.
     std::string email =
