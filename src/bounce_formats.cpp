@@ -86,10 +86,10 @@ struct FormatSpec {
 // Address forms accepted inside recipient patterns. The domain may hold non-ASCII labels
 // (SMTPUTF8: "用户@例子.example") but ends with an ASCII letter or digit, so that text written
 // right after it ("a@b.example的邮件") is not taken for part of it.
-#define ADDR                                                                                       \
-    "([^<>\\s\"(),;:\\[\\]]+@[A-Za-z0-9\\[\\x{80}-\\x{10ffff}][A-Za-z0-9.:\\]\\x{80}-\\x{10ffff}-" \
-    "]*"                                                                                           \
-    "[A-Za-z0-9\\]])"
+#define ADDR_LOCAL "[^<>\\s\"(),;:\\[\\]]+"
+#define ADDR_DOMAIN \
+    "[A-Za-z0-9\\[\\x{80}-\\x{10ffff}][A-Za-z0-9.:\\]\\x{80}-\\x{10ffff}-]*[A-Za-z0-9\\]]"
+#define ADDR "(" ADDR_LOCAL "@" ADDR_DOMAIN ")"
 
 // The shapes nearly every MTA uses for the recipient line of its failure list.
 const char* const k_generic_recipient =
@@ -199,9 +199,9 @@ const FormatSpec k_formats[] = {
 // that the same pattern in multi-line mode finds the first such line of a whole text in one
 // pass: no match can reach across a line end.
 const char* const k_end_marker =
-    "(?i)^[\\t\\f\\r ]*\\|?(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered "
+    "(?i)^[\\t\\f\\r ]*\\|?(?:[-=_*#>]{2,}.*\\b(?:original|copy of|unsent|undelivered message|"
+    "message (?:text )?follows|headers? follow|below this line|returned message|rejected "
     "message|message "
-    "(?:text )?follows|headers? follow|below this line|returned message|rejected message|message "
     "headers|header of|original message|text of the message|attached message)|(?:-+ ?)?"
     "below this line is a copy|original (?:mail|message) as follows|original message(?: "
     "headers| follows|:?[\\t\\f\\r ]*$)|content-type: "
@@ -362,8 +362,8 @@ bool is_system_address(std::string_view addr) {
 struct Block {
     std::string address;
     std::vector<std::string_view> lines;
-    bool relisted =
-        false;  // the address was listed again after its reason (see end_indented_reason)
+    // The address was listed again after its reason (see end_indented_reason).
+    bool relisted = false;
 };
 
 // Shortens to at most `max` bytes without splitting a UTF-8 sequence.
