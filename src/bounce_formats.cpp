@@ -1379,18 +1379,26 @@ bool has_delay_wording(const TextContext& ctx) {
     return RE2::PartialMatch(piece(report_section(ctx.text).substr(0, 20000)), k_text);
 }
 
-}  // namespace
-
-bool looks_like_delay_notice(const TextContext& ctx) {
+// Whether the subject says delivery is delayed ("Delivery Status Notification (Delay)",
+// "Warning: message X delayed 24 hours", "Delayed Mail (still being retried)").
+bool has_delay_subject(const TextContext& ctx) {
     static const RE2 k_subject(
         "(?i)(delivery (?:status notification \\(delay\\)|delayed|delay)|delayed mail|"
         "warning: message \\S+ delayed|warning: could not send message|still being retried)");
-    return RE2::PartialMatch(piece(ctx.subject), k_subject) || has_delay_wording(ctx);
+    return RE2::PartialMatch(piece(ctx.subject), k_subject);
+}
+
+}  // namespace
+
+bool looks_like_delay_notice(const TextContext& ctx) {
+    return has_delay_subject(ctx) || has_delay_wording(ctx);
 }
 
 bool looks_like_failure_report(const TextContext& ctx) {
-    // The delay wording of the text, not a subject alone: shops write "Delivery delayed" too.
-    if (looks_like_failure_text(ctx) || has_delay_wording(ctx)) return true;
+    // A delay warning says so in its subject and its text: shops title parcel notices
+    // "Delivery delayed" too, and the text's wording alone may be quoted anywhere.
+    if (looks_like_failure_text(ctx) || (has_delay_subject(ctx) && has_delay_wording(ctx)))
+        return true;
     static const RE2 k_sender(
         "(?i)(mailer-daemon|postmaster|mail delivery|mail administrator|"
         "mail system|delivery subsystem|\\bmta\\b|ndr)");

@@ -551,6 +551,12 @@ TEST(BounceEmail, DelayWarningWithoutADsnPartIsDelayed) {
         "From: Shop <orders@shop.example>\nSubject: Delivery delayed: your order 1234\n\n"
         "Your parcel is late. Questions? Write to\nsupport@shop.example\n";
     EXPECT_TRUE(read_bounce_email(shop).recipients.empty());
+    // Nor does the wording alone, quoted in a plain email.
+    std::string quoted =
+        "From: News <news@list.example>\nSubject: Our March newsletter\n\n"
+        "Delivery is delayed to these recipients or groups of our partners:\n"
+        "partner@list.example\n";
+    EXPECT_TRUE(read_bounce_email(quoted).recipients.empty());
 }
 
 TEST(BounceEmail, EximFileDeliveryGeneratedByAnotherAddressIsAnEntryOfItsOwn) {
