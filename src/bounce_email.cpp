@@ -244,7 +244,8 @@ bool is_rejection_mdn(const mime::Message& msg, std::string_view subject) {
 
 // The refused recipient of a rejection MDN (its Final-Recipient) and the reason its text gives:
 // Dovecot writes "Your message to <a@b> was automatically rejected:" and the reason on the
-// lines after it; without such a line the whole text is the reason.
+// lines after it, Cyrus "The following reason was given:"; without such a line the whole text
+// is the reason.
 void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     BounceRecipient r;
     std::string_view said;
@@ -260,7 +261,7 @@ void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     }
     if (r.recipient.empty()) return;
     // The reason follows the line that announces the rejection.
-    static const RE2 k_announce("(?i)rejected[^\\n]*:[ \\t]*\\n");
+    static const RE2 k_announce("(?i)(?:rejected|reason was given)[^\\n]*:[ \\t]*\\n");
     re2::StringPiece rest(said.data(), said.size());
     if (RE2::FindAndConsume(&rest, k_announce) &&
         !trim(std::string_view(rest.data(), rest.size())).empty())

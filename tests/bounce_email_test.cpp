@@ -654,6 +654,16 @@ TEST(BounceEmail, RejectionMdnIsAFailure) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "sam@hosted.example");
     EXPECT_EQ(e.recipients[0].diagnostic, "Quota exceeded (mailbox for user is full)");
+    // Cyrus titles it "Automatically rejected mail" and introduces the reason differently.
+    std::string cyrus = email;
+    cyrus.replace(cyrus.find("Rejected: report"), 16, "Automatically rejected mail");
+    cyrus.replace(cyrus.find("Your message to <sam@hosted.example> was automatically rejected:"),
+                  64,
+                  "Your message was automatically rejected by Sieve, a mail\n"
+                  "filtering language.\n\nThe following reason was given:");
+    e = read_bounce_email(cyrus);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "Quota exceeded (mailbox for user is full)");
     // Outlook's "deleted without being read" notice has the same disposition but is no
     // rejection: the message was delivered.
     std::string not_read =
