@@ -620,6 +620,11 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.dsn_action = "failed";
                 result.recipients.push_back(std::move(r));
             }
+            // The command the text names is the one recipient's ("SMTP error from remote mail
+            // server after RCPT TO:"); with several, it could be any one's.
+            if (result.recipients.size() == 1)
+                result.recipients[0].smtp_command =
+                    detail::smtp_command_of(detail::report_section(text));
             if (!result.recipients.empty()) return result;
         }
 

@@ -459,6 +459,21 @@ TEST(BounceEmail, Exchange2003DisplayNameAmongAddresses) {
               "<ex2003.example.org #5.1.1>");
 }
 
+TEST(BounceEmail, XFailedRecipientsAloneKeepsTheStatedCommand) {
+    // The text lists no recipient; the header names the one, the text the command.
+    std::string email =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "X-Failed-Recipients: vera@remote.example\n\n"
+        "A message that you sent could not be delivered. This is a permanent error.\n\n"
+        "SMTP error from remote mail server after RCPT TO:\n"
+        "550 5.1.1 The email account that you tried to reach does not exist.\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "vera@remote.example");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+}
+
 TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
     // Exchange 5.5 and 2000: "a@b on DATE" over the reason.
     std::string email =
