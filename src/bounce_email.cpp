@@ -244,7 +244,8 @@ bool is_rejection_mdn(const mime::Message& msg, std::string_view subject) {
 
 // The refused recipient of a rejection MDN (its Final-Recipient) and the reason its text gives:
 // Dovecot writes "Your message to <a@b> was automatically rejected:" and the reason on the
-// lines after it, Cyrus "Your message was automatically rejected by Sieve ..." likewise.
+// lines after it, Cyrus "The following reason was given:"; without such a line the whole text
+// is the reason.
 void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     BounceRecipient r;
     std::string_view said;
@@ -260,7 +261,7 @@ void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     }
     if (r.recipient.empty()) return;
     // The reason follows the line that announces the rejection.
-    static const RE2 k_announce("(?i)rejected[^\\n]*:[ \\t]*\\n");
+    static const RE2 k_announce("(?i)(?:rejected|reason was given)[^\\n]*:[ \\t]*\\n");
     re2::StringPiece rest(said.data(), said.size());
     if (RE2::FindAndConsume(&rest, k_announce) &&
         !trim(std::string_view(rest.data(), rest.size())).empty())
@@ -269,6 +270,26 @@ void read_rejection_mdn(const mime::Message& msg, BounceEmail& result) {
     r.diagnostic = mime::unfold(said.substr(0, std::min(said.size(), std::size_t{1000})));
     r.dsn_action = "failed";
     result.recipients.push_back(std::move(r));
+}
+
+// Exchange lists the recipients it resolved in the directory by display name and date ("Bob
+// Remote on 3/15/2024 10:00 AM") among those it lists by address: the returned message's To:
+// field says whose names they are. Adds those the text reader did not name.
+void add_dated_display_names(std::string_view text, BounceEmail& result) {
+    if (result.original.to.empty() || result.original.to.find(',') == std::string::npos) return;
+    for (detail::NamedRecipient& named :
+         detail::returned_recipients_named(text, result.original.to)) {
+        bool listed = std::any_of(
+            result.recipients.begin(), result.recipients.end(),
+            [&](const BounceRecipient& r) { return iequals(r.recipient, named.address); });
+        if (!named.by_dated_name || listed || named.diagnostic.empty()) continue;
+        BounceRecipient r;
+        r.format = result.recipients.front().format;
+        r.recipient = std::move(named.address);
+        r.diagnostic = std::move(named.diagnostic);
+        r.dsn_action = result.recipients.front().dsn_action;
+        result.recipients.push_back(std::move(r));
+    }
 }
 
 // The fields of the returned message, from its headers.
@@ -562,7 +583,9 @@ BounceEmail read_email(std::string_view raw, int depth) {
                          msg.headers.has("X-Failed-Recipients") ||
                          detail::looks_like_failure_report(ctx);
         // Without a DSN part only the wording tells a warning from a failure.
-        const char* text_action = detail::looks_like_delay_notice(ctx) ? "delayed" : "failed";
+        const char* text_action = "failed";
+        if (is_report && !read_text().empty() && detail::looks_like_delay_notice(ctx))
+            text_action = "delayed";
         if (is_report)
             for (detail::TextRecipient& t : read_text()) {
                 BounceRecipient r;
@@ -575,7 +598,10 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.dsn_action = text_action;
                 result.recipients.push_back(std::move(r));
             }
-        if (!result.recipients.empty()) return result;
+        if (!result.recipients.empty()) {
+            add_dated_display_names(text, result);
+            return result;
+        }
 
         // Exim names the failed recipients in its own header field, "X-Failed-Recipients: a@b,
         // c@d": when the text lists none in a shape the formats know, the field still does.
@@ -594,6 +620,11 @@ BounceEmail read_email(std::string_view raw, int depth) {
                 r.dsn_action = "failed";
                 result.recipients.push_back(std::move(r));
             }
+            // The command the text names is the one recipient's ("SMTP error from remote mail
+            // server after RCPT TO:"); with several, it could be any one's.
+            if (result.recipients.size() == 1)
+                result.recipients[0].smtp_command =
+                    detail::smtp_command_of(detail::report_section(text));
             if (!result.recipients.empty()) return result;
         }
 

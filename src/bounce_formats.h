@@ -89,6 +89,7 @@ std::string text_near(std::string_view text, std::string_view address);
 struct NamedRecipient {
     std::string address;
     std::string diagnostic;
+    bool by_dated_name = false;  // named by display name and date ("Bob Remote on 3/15/2024")
 };
 
 // The recipients in the returned message's To: field (`to`, decoded) that the report section

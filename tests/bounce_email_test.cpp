@@ -1,5 +1,6 @@
 // Unit tests of the bounce email reader on small hand-written bounces of each structure.
 #include "bouncediag/bounce_email.h"
+#include "../src/bounce_formats.h"
 #include "bouncediag/classifier.h"
 #include "bouncediag/diagnose.h"
 #include "bouncediag/rule_table.h"
@@ -319,6 +320,28 @@ INSTANTIATE_TEST_SUITE_P(
         // Only the Swedish subject and intro say this is a report.
         OneRecipientReport{"ExchangeNdrInSwedishFromAnUnnamedSender", "exchange-sv-no-dsn.eml",
                            "sven@kund.example.se", "550 5.2.1 Mailbox disabled"},
+        // "收件人：a@b": the full-width colon is no part of the address (GB18030, base64).
+        OneRecipientReport{"FullWidthColonBeforeTheAddress", "cjk-fullwidth-colon-gb18030.eml",
+                           "sam.wu@remote.example",
+                           "550 5.1.1 <sam.wu@remote.example>: Recipient address rejected: User "
+                           "unknown"},
+        // "收件人： a@b": a Chinese recipient label.
+        OneRecipientReport{"ChineseRecipientLabel", "cjk-labelled-recipient.eml",
+                           "tina.li@remote.example", "550 Mailbox not found or access denied"},
+        // Sun/Oracle Messaging Server: the reply ends before the "Remote system:" label; the
+        // "To:" summary of the returned message names a recipient that did not fail.
+        OneRecipientReport{"SunMessagingServerLabelledFields", "sun-messaging-server-no-dsn.eml",
+                           "pia@remote.example",
+                           "550 5.1.1 unknown or illegal alias: pia@remote.example"},
+        // The failed address is listed twice (Russian, then an English copy); the advice and
+        // the English preamble between the lists are no part of its reason.
+        OneRecipientReport{"EximListTwiceWithAdviceBetween", "exim-list-twice-with-advice.eml",
+                           "zoe@remote.example", "Unrouteable address"},
+        // MailEnable: "Recipient: [SMTP:a@b]", the reason on the next line (CRLF).
+        OneRecipientReport{"MailEnableSmtpBracketRecipient", "mailenable-smtp-bracket-crlf.eml",
+                           "axel@remote.example",
+                           "550 5.1.1 <axel@remote.example>: Recipient address rejected: User "
+                           "unknown"},
         // "|---- Message text follows: ----|" (framed in pipes) starts the returned message.
         OneRecipientReport{"PipeFramedFailedAddresses", "pipe-framed-failed-addresses.eml",
                            "lars@remote.example", "unknown user / Empfaenger unbekannt"},
@@ -343,6 +366,139 @@ TEST(BounceEmail, PostfixNamesTheStageOfLostConnectionsAndTimeouts) {
     EXPECT_EQ(e.recipients[1].smtp_command, "RCPT TO");
     EXPECT_EQ(e.recipients[2].recipient, "oli@remote.example");
     EXPECT_EQ(e.recipients[2].smtp_command, "CONNECT");
+}
+
+TEST(BounceEmail, ConnectWordingWrappedOverTwoLines) {
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "Subject: Delayed Mail (still being retried)\n\n"
+        "This is the mail system at host mx.example.org.\n\n"
+        "<walt@remote.example>: delivery temporarily suspended: connect to\n"
+        "    mx.remote.example[192.0.2.92]:25: Connection refused\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "CONNECT");
+    EXPECT_EQ(e.recipients[0].dsn_action, "delayed");
+}
+
+TEST(BounceEmail, InternationalizedAddressInTheText) {
+    // SMTPUTF8: a non-ASCII domain is an address like any other; CJK text right after an ASCII
+    // domain is not part of it.
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+        "Subject: Undelivered Mail Returned to Sender\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "This is the mail system at host mx.example.org.\n\n"
+        "<用户@例子.example>: host mx.例子.example[192.0.2.100] said: 550 5.1.1 User\n"
+        "    unknown (in reply to RCPT TO command)\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "用户@例子.example");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+    EXPECT_EQ(detail::clean_address("bob@example.com的邮件"), "bob@example.com");
+    EXPECT_EQ(detail::clean_address("用户@例子.example"), "用户@例子.example");
+}
+
+TEST(BounceEmail, SeparatorLinesFrameTheReasonAndMayOpenTheReturnedHeaders) {
+    // A line of dashes right before the returned message's headers (no blank line) ends the
+    // report; separator lines around a reason are none of its words.
+    std::string email =
+        "From: MAILER-DAEMON@mx.example.org\nSubject: Mail System Error - Returned Mail\n\n"
+        "<rita@remote.example>\n\n"
+        "Each of the following recipients was rejected by a remote mail server.\n"
+        "----------------------------------------\n"
+        "Received: from mx.example.org (mx.example.org [192.0.2.1])\n"
+        "        by mx.remote.example with SMTP id 12AB\n"
+        "From: sender@example.org\nTo: rita@remote.example\nSubject: report\n"
+        "Message-Id: <s1@example.org>\n\nbody\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "rita@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "Each of the following recipients was rejected by a remote mail server.");
+}
+
+TEST(BounceEmail, SendmailExpandedFromIsNoPartOfTheReason) {
+    std::string email =
+        "From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+        "Subject: Returned mail: see transcript for details\n\n"
+        "   ----- The following addresses had permanent fatal errors -----\n"
+        "<lena@remote.example>\n"
+        "    (reason: 550 5.7.1 <lena@remote.example>... Relaying denied)\n"
+        "    (expanded from: <team@example.org>)\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "550 5.7.1 <lena@remote.example>... Relaying denied");
+}
+
+TEST(BounceEmail, OutlookClientReportClosesTheReplyBeforeSmtpMark) {
+    // Outlook's own report quotes Exchange's reply as "#< #5.1.1 smtp;550 ...> #SMTP#".
+    std::string email =
+        "From: Microsoft Outlook <sender@example.org>\nSubject: Undeliverable: report\n\n"
+        "Your message did not reach some or all of the intended recipients.\n\n"
+        "The following recipient(s) cannot be reached:\n\n"
+        "      'sara.s@remote.example' on 15.03.2024 09:58\n"
+        "            #< #5.1.1 smtp;550 5.1.1 <sara.s@remote.example>: User unknown> #SMTP#\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic,
+              "5.1.1 smtp;550 5.1.1 <sara.s@remote.example>: User unknown");
+}
+
+TEST(BounceEmail, Exchange2003DisplayNameAmongAddresses) {
+    // One recipient listed by address, one by display name and date: the returned message's
+    // To: says whose name it is; the third recipient of the To: field did not fail.
+    std::string email = read_data("exchange2003-name-and-address.eml");
+    ASSERT_FALSE(email.empty());
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 2u);
+    EXPECT_EQ(e.recipients[0].recipient, "tom.t@remote.example");
+    EXPECT_EQ(e.recipients[1].recipient, "peter@remote.example");
+    EXPECT_EQ(e.recipients[1].diagnostic,
+              "The e-mail account does not exist at the organization this message was sent to. "
+              "<ex2003.example.org #5.1.1>");
+}
+
+TEST(BounceEmail, XFailedRecipientsAloneKeepsTheStatedCommand) {
+    // The text lists no recipient; the header names the one, the text the command.
+    std::string email =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n"
+        "X-Failed-Recipients: vera@remote.example\n\n"
+        "A message that you sent could not be delivered. This is a permanent error.\n\n"
+        "SMTP error from remote mail server after RCPT TO:\n"
+        "550 5.1.1 The email account that you tried to reach does not exist.\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "vera@remote.example");
+    EXPECT_EQ(e.recipients[0].smtp_command, "RCPT TO");
+}
+
+TEST(BounceEmail, DateAfterTheAddressIsNoPartOfTheReason) {
+    // Exchange 5.5 and 2000: "a@b on DATE" over the reason.
+    std::string email =
+        "From: System Administrator <postmaster@example.org>\nSubject: Undeliverable: report\n\n"
+        "Your message\n\n  Subject: report\n\ndid not reach the following recipient(s):\n\n"
+        "una@remote.example on Thu, 29 Apr 2007 16:51:51 -0500\n"
+        "    The recipient name is not recognized\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].recipient, "una@remote.example");
+    EXPECT_EQ(e.recipients[0].diagnostic, "The recipient name is not recognized");
+}
+
+TEST(BounceEmail, EximClosedConnectionInResponseToEndOfData) {
+    std::string email =
+        "From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+        "Subject: Mail delivery failed: returning message to sender\n\n"
+        "A message that you sent could not be delivered to one or more of its\n"
+        "recipients. This is a permanent error. The following address(es) failed:\n\n"
+        "  olga@remote.example\n"
+        "    host mx.remote.example [192.0.2.5]: Remote host closed connection in response to "
+        "end of data\n";
+    BounceEmail e = read_bounce_email(email);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].smtp_command, "DATA");
 }
 
 TEST(BounceEmail, PipelinedTranscriptReplyQuotedForARecipient) {
@@ -405,6 +561,17 @@ TEST(BounceEmail, DelayWarningWithoutADsnPartIsDelayed) {
     e = read_bounce_email(with_history);
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].diagnostic, "400 4.4.7 Message delayed");
+    // A shop's "Delivery delayed" subject alone makes no report of a plain email.
+    std::string shop =
+        "From: Shop <orders@shop.example>\nSubject: Delivery delayed: your order 1234\n\n"
+        "Your parcel is late. Questions? Write to\nsupport@shop.example\n";
+    EXPECT_TRUE(read_bounce_email(shop).recipients.empty());
+    // Nor does the wording alone, quoted in a plain email.
+    std::string quoted =
+        "From: News <news@list.example>\nSubject: Our March newsletter\n\n"
+        "Delivery is delayed to these recipients or groups of our partners:\n"
+        "partner@list.example\n";
+    EXPECT_TRUE(read_bounce_email(quoted).recipients.empty());
 }
 
 TEST(BounceEmail, EximFileDeliveryGeneratedByAnotherAddressIsAnEntryOfItsOwn) {
@@ -502,6 +669,16 @@ TEST(BounceEmail, RejectionMdnIsAFailure) {
     ASSERT_EQ(e.recipients.size(), 1u);
     EXPECT_EQ(e.recipients[0].recipient, "sam@hosted.example");
     EXPECT_EQ(e.recipients[0].diagnostic, "Quota exceeded (mailbox for user is full)");
+    // Cyrus titles it "Automatically rejected mail" and introduces the reason differently.
+    std::string cyrus = email;
+    cyrus.replace(cyrus.find("Rejected: report"), 16, "Automatically rejected mail");
+    cyrus.replace(cyrus.find("Your message to <sam@hosted.example> was automatically rejected:"),
+                  64,
+                  "Your message was automatically rejected by Sieve, a mail\n"
+                  "filtering language.\n\nThe following reason was given:");
+    e = read_bounce_email(cyrus);
+    ASSERT_EQ(e.recipients.size(), 1u);
+    EXPECT_EQ(e.recipients[0].diagnostic, "Quota exceeded (mailbox for user is full)");
     // Outlook's "deleted without being read" notice has the same disposition but is no
     // rejection: the message was delivered.
     std::string not_read =
@@ -535,7 +712,7 @@ TEST(BounceEmail, DominoRecipientsShareTheReasonAfterTheList) {
     EXPECT_EQ(e.recipients[0].recipient, "mona@notes.example.com");
     EXPECT_EQ(e.recipients[1].recipient, "ned@notes.example.com");
     for (const BounceRecipient& r : e.recipients)
-        EXPECT_EQ(r.diagnostic, "because: User not listed in Domino Directory");
+        EXPECT_EQ(r.diagnostic, "User not listed in Domino Directory");
 }
 
 TEST(BounceEmail, TextOfTheOneFailureIsNotLentToDeliveredOrDelayedRecipients) {
