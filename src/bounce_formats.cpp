@@ -386,6 +386,13 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
     return out;
 }
 
+// Whether `rest`, what follows a recipient on its line, is only the date Exchange resolved it on
+// ("a@b on 4/29/2007 4:51 PM", "Bob Remote on 3/15/2024 10:00 AM"): no part of the reason.
+bool is_exchange_date(std::string_view rest) {
+    static const RE2 re("^\\s*on\\s[^\\n]*[0-9][0-9]?:[0-9][0-9]");
+    return RE2::PartialMatch(piece(rest), re);
+}
+
 // A line of dashes, equals signs, underscores or asterisks alone: a separator that may open
 // the returned message's headers without a blank line (au's "-----...-----" then "Received:").
 bool is_separator_line(std::string_view line) {
@@ -496,12 +503,10 @@ std::string diagnostic_of(const std::vector<std::string_view>& lines) {
         // Exchange 2003 closes its explanation with the server and status alone,
         // "<host.example.com #5.1.1>": the explanation before it is the reason.
         static const RE2 k_host_status("^\\s*<[^<>\\s]+\\s+#[45]\\.[0-9]{1,3}\\.[0-9]{1,3}>\\s*$");
-        static const RE2 k_on_date("^\\s*on\\s.*[0-9]");  // the rest of "a@b on DATE"
         if (i > 0 && rest.empty() && RE2::FullMatch(piece(lines[i]), k_host_status)) {
             std::vector<std::string_view> said;
             for (std::size_t j = 0; j < i; ++j)
-                if (j > 0 || !RE2::PartialMatch(piece(lines[j]), k_on_date))
-                    said.push_back(lines[j]);
+                if (j > 0 || !is_exchange_date(lines[j])) said.push_back(lines[j]);
             std::string before = join(said, 0, said.size());
             if (!before.empty() && !carries_code(before))
                 return before + " " + std::string(trim(lines[i]));
@@ -756,10 +761,7 @@ class Reader {
                     // line "554 <a@b>... Remote protocol error"; it is the better diagnostic.
                     if (summary && !server_reply.empty()) b->lines.push_back(server_reply);
                     server_reply = {};
-                    // "a@b on 4/29/2007 4:51 PM" (Exchange): the date is no reason.
-                    static const RE2 k_on_date("^\\s*on\\s[^\\n]*[0-9][0-9]?:[0-9][0-9]");
-                    if (!trim(rest).empty() && !RE2::PartialMatch(piece(rest), k_on_date))
-                        b->lines.push_back(rest);
+                    if (!trim(rest).empty() && !is_exchange_date(rest)) b->lines.push_back(rest);
                     m_current = b - blocks.data();
                     continue;
                 }
@@ -1043,8 +1045,7 @@ std::optional<std::string> reason_under_name(const std::vector<std::string_view>
         while (end < lines.size() && end < i + 12 && !trim(lines[end]).empty()) ++end;
         std::vector<std::string_view> reason(lines.begin() + static_cast<std::ptrdiff_t>(i) + 1,
                                              lines.begin() + static_cast<std::ptrdiff_t>(end));
-        static const RE2 k_on_date("^\\s+on\\s[^\\n]*[0-9][0-9]?:[0-9][0-9]");
-        *dated = RE2::PartialMatch(piece(t.substr(name.size())), k_on_date);
+        *dated = is_exchange_date(t.substr(name.size()));
         return diagnostic_of(reason);
     }
     return std::nullopt;
